@@ -15,6 +15,15 @@ public final class Tolerances {
     /** Finite-difference agreement, relative to the largest gradient entry. */
     public static final double FD_RTOL = 1e-5;
 
+    /** Relative tolerance stated in shared/vectors/fid.json for non-zero Frechet distances (float64). */
+    public static final double FID_VECTOR_RTOL = 1e-8;
+    /** Absolute tolerance stated in shared/vectors/fid.json for the zero distance of a fit to itself. */
+    public static final double FID_VECTOR_ATOL = 1e-8;
+    /** Agreement of the Jacobi eigendecomposition with closed forms, relative to the matrix norm. */
+    public static final double EIGEN_RTOL = 1e-12;
+    /** Agreement of float64 closed-form evaluation metrics (IS, diversity, small FID cases) with hand values. */
+    public static final double METRIC_RTOL = 1e-12;
+
     /** |actual - expected| &le; atol + rtol * |expected|. */
     public static boolean close(double actual, double expected, double rtol, double atol) {
         return Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
