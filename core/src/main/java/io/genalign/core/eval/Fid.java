@@ -11,9 +11,9 @@ import java.util.Objects;
  * {@code M = S1^(1/2) S2 S1^(1/2)}, so {@code tr((S1 S2)^(1/2)) = sum_k sqrt(lambda_k(M))}. Both the square root
  * of {@code S1} and the eigenvalues of {@code M} come from the Jacobi {@link SymmetricEigen}; eigenvalues at or below
  * the decomposition's rounding level {@code F * ulp(1) * max|lambda|} (singular covariances, rounding
- * negatives) are taken as 0, so exact zeros do not turn into 1e-8-sized square roots. Unlike {@code scipy.linalg.sqrtm} on the non-symmetric
- * product, this never produces complex parts and needs no diagonal offset, so singular covariances (n &lt; F
- * samples) are handled as they are. Agrees with the SciPy reference ({@code sqrtm}, real part, unbiased
+ * negatives) are taken as 0, so exact zeros do not turn into 1e-8-sized square roots. Unlike {@code scipy.linalg.sqrtm}
+ * on the non-symmetric product, this never produces complex parts and needs no diagonal offset, so singular covariances
+ * (n &lt; F samples) are handled as they are. Agrees with the SciPy reference ({@code sqrtm}, real part, unbiased
  * covariances) to better than 1e-8 relative on full-rank fits.
  *
  * <p>The result is clipped at 0 (it can come out as -1e-13 for identical fits). Fits of different dimension

@@ -16,8 +16,9 @@ import java.util.Objects;
  *
  * <p>Module contract: {@code forward(images)} with images of shape (B, C, H, W) in [-1, 1] in the module's data
  * type, returning one tensor of shape (B, F) with F = {@link #featureDim()}. Gradients flow back to the images;
- * eval mode. Images must be in the module's data type ({@code optDataType}, float32 by default: DJL casts are not differentiable). Wrong input shapes throw
- * {@link IllegalArgumentException}; an output of another shape throws {@link IllegalStateException}.
+ * eval mode. Images must be in the module's data type ({@code optDataType}, float32 by default: DJL casts are not
+ * differentiable). Wrong input shapes throw {@link IllegalArgumentException}; an output of another shape throws {@link
+ * IllegalStateException}.
  */
 public final class TorchScriptFeatureExtractor implements FeatureExtractor {
     private final TorchScriptModule module;

@@ -18,8 +18,9 @@ import java.util.Objects;
  * {@link ConditionInput}) with latents of shape (B, latentShape...) in the module's data type, returning one
  * tensor of shape (B, imageShape...) with values in [-1, 1] (the module itself must clamp or squash; this adapter
  * does not clip, which would cut gradients). Gradients flow back to the latents; the module runs in eval
- * mode. Latents must be in the module's data type ({@code optDataType}, float32 by default): DJL casts are not differentiable. Latents or conditions of the wrong shape throw
- * {@link IllegalArgumentException}; an output of the wrong shape throws {@link IllegalStateException}.
+ * mode. Latents must be in the module's data type ({@code optDataType}, float32 by default): DJL casts are not
+ * differentiable. Latents or conditions of the wrong shape throw {@link IllegalArgumentException}; an output of the
+ * wrong shape throws {@link IllegalStateException}.
  */
 public final class TorchScriptGenerator implements Generator {
     private final TorchScriptModule module;

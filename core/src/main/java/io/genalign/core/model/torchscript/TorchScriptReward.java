@@ -17,8 +17,9 @@ import java.util.Objects;
  * <p>Module contract: {@code forward(images)} or {@code forward(images, condition)} (see
  * {@link ConditionInput}) with images of shape (B, C, H, W) in [-1, 1] in the module's data type, returning one
  * score per image as a tensor of shape (B) or (B, 1) (higher is better). Gradients flow back to the images; the
- * module runs in eval mode. Images must be in the module's data type ({@code optDataType}, float32 by default: DJL casts are not differentiable); scores come back with shape (B). Wrong input shapes
- * throw {@link IllegalArgumentException}; an output of another shape throws {@link IllegalStateException}.
+ * module runs in eval mode. Images must be in the module's data type ({@code optDataType}, float32 by default: DJL
+ * casts are not differentiable); scores come back with shape (B). Wrong input shapes throw {@link
+ * IllegalArgumentException}; an output of another shape throws {@link IllegalStateException}.
  */
 public final class TorchScriptReward implements Reward {
     private final TorchScriptModule module;

@@ -72,8 +72,8 @@ class TorchScriptAdaptersTest extends GenalignTestBase {
                 double[] zb = Arrays.copyOfRange(zs, b * 18, b * 18 + 18);
                 assertArrayEquals(TorchScriptFixtures.classGeneratorReference(zb, classes[b]),
                         Arrays.copyOfRange(out, b * 16, b * 16 + 16), TOL64, "images of sample " + b);
-                assertArrayEquals(
-                        TorchScriptFixtures.classGeneratorVjp(zb, classes[b], Arrays.copyOfRange(w, b * 16, b * 16 + 16)),
+                double[] wb = Arrays.copyOfRange(w, b * 16, b * 16 + 16);
+                assertArrayEquals(TorchScriptFixtures.classGeneratorVjp(zb, classes[b], wb),
                         Arrays.copyOfRange(grad, b * 18, b * 18 + 18), TOL64, "gradient of sample " + b);
             }
         }

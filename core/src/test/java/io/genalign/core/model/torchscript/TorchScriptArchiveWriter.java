@@ -124,8 +124,9 @@ final class TorchScriptArchiveWriter {
             p.global("torch._utils", "_rebuild_tensor_v2");
             p.op('(');
             // persistent id ('storage', torch.DoubleStorage, key, 'cpu', numel)
-            p.op('(').string("storage").global("torch", isDouble() ? "DoubleStorage" : "FloatStorage").string(String.valueOf(key++))
-                    .string("cpu").integer(e.getValue().length).op('t' /* TUPLE */).op('Q' /* BINPERSID */);
+            p.op('(').string("storage").global("torch", isDouble() ? "DoubleStorage" : "FloatStorage")
+                    .string(String.valueOf(key++)).string("cpu").integer(e.getValue().length)
+                    .op('t' /* TUPLE */).op('Q' /* BINPERSID */);
             p.integer(0); // storage offset
             p.op('(');
             for (long d : shape) {

@@ -52,7 +52,8 @@ final class TorchScriptFixtures {
                           def forward(self: __torch__.ClassGenerator,
                             z: Tensor,
                             c: Tensor) -> Tensor:
-                            y = torch.add(torch.matmul(torch.flatten(z, 1), self.weight), torch.index_select(self.bias, 0, c))
+                            h = torch.matmul(torch.flatten(z, 1), self.weight)
+                            y = torch.add(h, torch.index_select(self.bias, 0, c))
                             return torch.reshape(torch.tanh(y), [-1, 1, 4, 4])
                         """, DataType.FLOAT64)
                         .parameter("weight", new long[] {18, 16}, W)
