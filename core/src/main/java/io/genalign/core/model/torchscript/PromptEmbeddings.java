@@ -1,14 +1,46 @@
 package io.genalign.core.model.torchscript;
 
 import ai.djl.ndarray.types.Shape;
+import io.genalign.core.io.Npy;
+import io.genalign.core.io.NpyArray;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-/** Builder-side collection of per-prompt embeddings that must all share one shape. */
+/**
+ * Builder-side collection of per-prompt embeddings that must all share one shape, given as values or as .npy
+ * files (float32/float64, read when the adapter is built; the file's shape is the embedding's shape).
+ */
 final class PromptEmbeddings {
     private final Map<String, float[]> values = new LinkedHashMap<>();
+    private final Map<String, Path> files = new LinkedHashMap<>();
     private Shape shape;
+
+    void putFile(String prompt, Path npyFile) {
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(npyFile, "embedding file for \"" + prompt + "\"");
+        files.put(prompt, npyFile);
+    }
+
+    /** Reads the embedding files given so far; an unreadable or malformed file is an IOException naming it. */
+    void readFiles() throws IOException {
+        for (Map.Entry<String, Path> e : files.entrySet()) {
+            NpyArray a = Npy.read(e.getValue());
+            double[] d = a.data();
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
+            }
+            try {
+                put(e.getKey(), f, new Shape(a.shape()));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(ex.getMessage() + " (from " + e.getValue() + ")", ex);
+            }
+        }
+        files.clear();
+    }
 
     void put(String prompt, float[] embedding, Shape embeddingShape) {
         Objects.requireNonNull(prompt, "prompt");

@@ -120,6 +120,15 @@ public final class TorchScriptGenerator implements Generator {
             return this;
         }
 
+        /**
+         * The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING}, read from a float32/float64
+         * .npy file when {@link #build()} runs (its shape is the embedding's shape).
+         */
+        public Builder optPromptEmbeddingFile(String prompt, Path npyFile) {
+            embeddings.putFile(prompt, npyFile);
+            return this;
+        }
+
         /** Loads the module; a missing or corrupt file throws an IOException naming it. */
         public TorchScriptGenerator build() throws IOException {
             Objects.requireNonNull(modelPath, "setModelPath is required");
@@ -128,6 +137,7 @@ public final class TorchScriptGenerator implements Generator {
             if (imageShape.dimension() != 3) {
                 throw new IllegalArgumentException("image shape must be (C, H, W), got " + imageShape);
             }
+            embeddings.readFiles();
             return new TorchScriptGenerator(TorchScriptModule.load(modelPath, "generator", dataType, conditionInput,
                     embeddings.values(), embeddings.shape()), latentShape, imageShape);
         }

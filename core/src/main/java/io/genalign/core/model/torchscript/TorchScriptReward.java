@@ -120,6 +120,15 @@ public final class TorchScriptReward implements Reward {
             return this;
         }
 
+        /**
+         * The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING}, read from a float32/float64
+         * .npy file when {@link #build()} runs (its shape is the embedding's shape).
+         */
+        public Builder optPromptEmbeddingFile(String prompt, Path npyFile) {
+            embeddings.putFile(prompt, npyFile);
+            return this;
+        }
+
         public TorchScriptReward build() throws IOException {
             Objects.requireNonNull(modelPath, "setModelPath is required");
             Objects.requireNonNull(imageShape, "setImageShape is required");
@@ -127,6 +136,7 @@ public final class TorchScriptReward implements Reward {
             if (imageShape.dimension() != 3) {
                 throw new IllegalArgumentException("image shape must be (C, H, W), got " + imageShape);
             }
+            embeddings.readFiles();
             return new TorchScriptReward(TorchScriptModule.load(modelPath, "reward", dataType, conditionInput,
                     embeddings.values(), embeddings.shape()), imageShape, name);
         }

@@ -11,6 +11,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.genalign.core.io.Npy;
+import io.genalign.core.io.NpyArray;
+import io.genalign.core.io.NpyDtype;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.ContractChecks;
 import io.genalign.core.testing.GenalignTestBase;
@@ -97,6 +100,26 @@ class TorchScriptAdaptersTest extends GenalignTestBase {
                     () -> r.score(x, Condition.repeat("sandal", 5, 2)));
             assertTrue(e.getMessage().contains("sandal") && e.getMessage().contains("ankle boot"), e.getMessage());
         }
+    }
+
+    @Test
+    void promptEmbeddingsFromNpyFiles() throws IOException {
+        Path emb = tmp.resolve("boot.npy");
+        Npy.write(emb, new NpyArray(new long[] {3}, new double[] {0.5, 1.5, -4}, NpyDtype.FLOAT64));
+        try (TorchScriptReward r = TorchScriptReward.builder().setModelPath(TorchScriptFixtures.embeddingReward())
+                .setImageShape(TorchScriptFixtures.IMAGE).optConditionInput(ConditionInput.PROMPT_EMBEDDING)
+                .optPromptEmbeddingFile("ankle boot", emb).build()) {
+            NDArray x = ContractChecks.images(manager, new Shape(1, 1, 4, 4), DataType.FLOAT32, SEED + 4);
+            double s = ContractChecks.doubles(r.score(x, Condition.repeat("ankle boot", 9, 1)))[0];
+            assertEquals(TorchScriptFixtures.rewardReference(ContractChecks.doubles(x), new double[] {0.5, 1.5, -4}),
+                    s, 1e-5);
+        }
+        Path missing = tmp.resolve("missing_embedding.npy");
+        IOException e = assertThrows(IOException.class, () -> TorchScriptGenerator.builder()
+                .setModelPath(TorchScriptFixtures.classGenerator()).setLatentShape(TorchScriptFixtures.LATENT)
+                .setImageShape(TorchScriptFixtures.IMAGE).optConditionInput(ConditionInput.PROMPT_EMBEDDING)
+                .optPromptEmbeddingFile("x", missing).build());
+        assertTrue(e.getMessage().contains("missing_embedding.npy"), e.getMessage());
     }
 
     @Test
