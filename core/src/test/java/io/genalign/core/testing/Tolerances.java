@@ -15,6 +15,30 @@ public final class Tolerances {
     /** Finite-difference agreement, relative to the largest gradient entry. */
     public static final double FD_RTOL = 1e-5;
 
+    /** Relative tolerance stated in shared/vectors/fid.json for non-zero Frechet distances (float64). */
+    public static final double FID_VECTOR_RTOL = 1e-8;
+    /** Absolute tolerance stated in shared/vectors/fid.json for the zero distance of a fit to itself. */
+    public static final double FID_VECTOR_ATOL = 1e-8;
+    /** Agreement of the Jacobi eigendecomposition with closed forms, relative to the matrix norm. */
+    public static final double EIGEN_RTOL = 1e-12;
+    /** Agreement of float64 closed-form evaluation metrics (IS, diversity, small FID cases) with hand values. */
+    public static final double METRIC_RTOL = 1e-12;
+
+    /**
+     * Central finite-difference step for float32 model contracts (models that cannot run in float64): large
+     * enough that float32 rounding of the outputs (~1e-7 relative) stays well below the difference.
+     */
+    public static final double FD_STEP_FLOAT32 = 1e-2;
+    /**
+     * Finite-difference agreement for float32 model contracts, relative to the largest gradient entry: covers
+     * the O(h^2) truncation at h = {@link #FD_STEP_FLOAT32} and float32 rounding.
+     */
+    public static final double FD_RTOL_FLOAT32 = 2e-2;
+    /** Absolute floor for finite-difference agreement (for gradients that are 0). */
+    public static final double FD_ATOL = 1e-9;
+    /** Contract check: outputs may leave [-1, 1] by at most this much (float rounding of tanh-like heads). */
+    public static final double IMAGE_RANGE_SLACK = 1e-6;
+
     /** |actual - expected| &le; atol + rtol * |expected|. */
     public static boolean close(double actual, double expected, double rtol, double atol) {
         return Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);

@@ -1,0 +1,145 @@
+package io.genalign.core.model.torchscript;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.genalign.core.model.Condition;
+import io.genalign.core.model.Generator;
+import io.genalign.core.model.ModelInputs;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A {@link Generator} backed by a user's TorchScript module (e.g. SD-Turbo's UNet and VAE decoder traced as
+ * one one-step generator; see docs/bring-your-own-models.md).
+ *
+ * <p>Module contract: {@code forward(latents)} or {@code forward(latents, condition)} (see
+ * {@link ConditionInput}) with latents of shape (B, latentShape...) in the module's data type, returning one
+ * tensor of shape (B, imageShape...) with values in [-1, 1] (the module itself must clamp or squash; this adapter
+ * does not clip, which would cut gradients). Gradients flow back to the latents; the module runs in eval
+ * mode. Latents must be in the module's data type ({@code optDataType}, float32 by default): DJL casts are not
+ * differentiable. Latents or conditions of the wrong shape throw {@link IllegalArgumentException}; an output of the
+ * wrong shape throws {@link IllegalStateException}.
+ */
+public final class TorchScriptGenerator implements Generator {
+    private final TorchScriptModule module;
+    private final Shape latentShape;
+    private final Shape imageShape;
+
+    private TorchScriptGenerator(TorchScriptModule module, Shape latentShape, Shape imageShape) {
+        this.module = module;
+        this.latentShape = latentShape;
+        this.imageShape = imageShape;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Shape latentShape() {
+        return latentShape;
+    }
+
+    @Override
+    public Shape imageShape() {
+        return imageShape;
+    }
+
+    @Override
+    public NDArray generate(NDArray latents, Condition condition) {
+        int b = ModelInputs.requireBatch(latents, latentShape, "latents");
+        ModelInputs.requireCondition(condition, b);
+        NDArray images = module.forward(latents, condition);
+        Shape expected = new Shape(b).addAll(imageShape);
+        if (!images.getShape().equals(expected)) {
+            throw new IllegalStateException("TorchScript generator " + module.file() + " returned images of shape "
+                    + images.getShape() + ", expected " + expected);
+        }
+        return images;
+    }
+
+    /** The loaded module (tests). */
+    TorchScriptModule module() {
+        return module;
+    }
+
+    @Override
+    public void close() {
+        module.close();
+    }
+
+    /** Builder: {@code set...} for the required file and shapes, {@code opt...} for the rest. */
+    public static final class Builder {
+        /** Default data type the module computes in. */
+        public static final DataType DEFAULT_DATA_TYPE = DataType.FLOAT32;
+
+        private Path modelPath;
+        private Shape latentShape;
+        private Shape imageShape;
+        private DataType dataType = DEFAULT_DATA_TYPE;
+        private ConditionInput conditionInput = ConditionInput.NONE;
+        private final PromptEmbeddings embeddings = new PromptEmbeddings();
+
+        private Builder() {}
+
+        /** The TorchScript file (required). */
+        public Builder setModelPath(Path path) {
+            this.modelPath = path;
+            return this;
+        }
+
+        /** Shape of one latent without the batch axis, e.g. (4, 64, 64) for SD-Turbo at 512 px (required). */
+        public Builder setLatentShape(Shape shape) {
+            this.latentShape = shape;
+            return this;
+        }
+
+        /** Shape of one image without the batch axis, e.g. (3, 512, 512) (required). */
+        public Builder setImageShape(Shape shape) {
+            this.imageShape = shape;
+            return this;
+        }
+
+        /** The module's floating type (float32 by default; float16 for half-precision GPU exports). */
+        public Builder optDataType(DataType type) {
+            this.dataType = type;
+            return this;
+        }
+
+        /** How the condition is passed ({@link ConditionInput#NONE} by default). */
+        public Builder optConditionInput(ConditionInput input) {
+            this.conditionInput = input;
+            return this;
+        }
+
+        /** The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING} (C-order values). */
+        public Builder optPromptEmbedding(String prompt, float[] embedding, Shape shape) {
+            embeddings.put(prompt, embedding, shape);
+            return this;
+        }
+
+        /**
+         * The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING}, read from a float32/float64
+         * .npy file when {@link #build()} runs (its shape is the embedding's shape).
+         */
+        public Builder optPromptEmbeddingFile(String prompt, Path npyFile) {
+            embeddings.putFile(prompt, npyFile);
+            return this;
+        }
+
+        /** Loads the module; a missing or corrupt file throws an IOException naming it. */
+        public TorchScriptGenerator build() throws IOException {
+            Objects.requireNonNull(modelPath, "setModelPath is required");
+            Objects.requireNonNull(latentShape, "setLatentShape is required");
+            Objects.requireNonNull(imageShape, "setImageShape is required");
+            if (imageShape.dimension() != 3) {
+                throw new IllegalArgumentException("image shape must be (C, H, W), got " + imageShape);
+            }
+            embeddings.readFiles();
+            return new TorchScriptGenerator(TorchScriptModule.load(modelPath, "generator", dataType, conditionInput,
+                    embeddings.values(), embeddings.shape()), latentShape, imageShape);
+        }
+    }
+}
