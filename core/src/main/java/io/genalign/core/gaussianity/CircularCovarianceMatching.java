@@ -13,12 +13,12 @@ import ai.djl.ndarray.types.Shape;
  *   r(τ) = (1/D) Σ_n x_n x_((n+τ) mod D),   C_ij = r((j − i) mod D)
  *   ‖C − I‖_F² = D · Σ_τ (r(τ) − [τ = 0])²     (each lag occurs D times in C)
  * </pre>
- * All D lags are summed directly (in chunks of lags to bound memory). Since the DFT diagonalises circulant
+ * All D lags are summed directly, in chunks of lags that bound memory, from shifted copies of x (no FFT). Since the DFT diagonalises circulant
  * matrices, the eigenvalues of C are P_k = |X_k|²/D, so ‖C − I‖_F² = Σ_k (P_k − 1)² ({@link #spectralForm}) and
  * ‖C − I‖₂ = max_k |P_k − 1| ({@link #spectralNorm}).
  */
 public final class CircularCovarianceMatching implements Regularizer {
-    /** Upper bound on the values held at once per chunk of lags. */
+    /** Upper bound on the values held at once per chunk of lags (the shifted copies of x). */
     private static final long CHUNK_VALUES = 1L << 23;
 
     @Override
@@ -37,15 +37,12 @@ public final class CircularCovarianceMatching implements Regularizer {
         NDArray total = null;
         for (int tau0 = 0; tau0 < d; tau0 += perChunk) {
             int c = Math.min(perChunk, d - tau0);
-            long[] idx = new long[c * d];
-            for (int t = 0; t < c; t++) {
-                int tau = tau0 + t;
-                for (int n = 0; n < d; n++) {
-                    idx[t * d + n] = (n + tau) % d;
-                }
-            }
-            NDArray index = m.create(idx, new Shape(1, (long) c * d)).repeat(0, b);
-            NDArray shifted = x.gather(index, 1).reshape(b, c, d);
+            // Row t must hold x_((n + tau0 + t) mod D), n = 0..D-1. Tiling x and reading rows of length D + 1
+            // from offset tau0 gives exactly that, since (D + 1)·t ≡ t (mod D); the last column is dropped.
+            long need = tau0 + (long) c * (d + 1);
+            long reps = (need + d - 1) / d;
+            NDArray shifted = x.tile(new long[] {1, reps}).get(":, " + tau0 + ":" + need).reshape(b, c, d + 1L)
+                    .get(":, :, :" + d);
             NDArray r = shifted.mul(x.expandDims(1)).sum(new int[] {2}).div(num(x, d)); // (B, c)
             if (tau0 == 0) {
                 double[] delta = new double[c];

@@ -5,6 +5,7 @@ import static io.genalign.core.gaussianity.Flat.num;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.genalign.core.linalg.SymmetricEigen;
 
 /**
  * DNO's probability regularization, called PRNO by the MPGR paper (Tang et al., ICML 2025;
@@ -114,11 +115,49 @@ public final class Prno implements Regularizer {
         NDArray m1 = mu.square().sum(new int[] {2}).sqrt();
         NDArray sigma = z.transpose(0, 1, 3, 2).matMul(z).div(num(xs, m)); // (B, C, k, k)
         NDArray eye = xs.getManager().eye(k).toType(xs.getDataType(), false);
-        NDArray m2 = sigma.sub(eye).norm(2, new int[] {-2, -1}, false);
+        NDArray m2 = spectralNorm(sigma.sub(eye));
         NDArray logP1 = m1.square().mul(num(xs, -(double) m / (2.0 * k))).minimum(num(xs, -LN2));
         NDArray dd = m2.add(num(xs, 1.0)).sqrt().sub(num(xs, 1.0 + Math.sqrt((double) k / m))).maximum(num(xs, 0.0));
         NDArray logP2 = dd.square().mul(num(xs, -m / 2.0)).minimum(num(xs, -LN2));
         return new Parts(m1, m2, logP1, logP2, m);
+    }
+
+    /**
+     * ‖A‖₂ of symmetric k×k matrices A of shape (..., k, k), differentiable. The top eigenpair (largest |λ|) is
+     * found in double precision by Jacobi's method without gradient; the value is then written as
+     * s·vᵀAv with v and s = sign(λ) held constant, which equals |λ| and has the exact gradient s·vvᵀ
+     * (the derivative of a simple eigenvalue). DJL's {@code norm(2, axes)} is not the spectral norm.
+     */
+    static NDArray spectralNorm(NDArray a) {
+        Shape shape = a.getShape();
+        int k = (int) shape.get(shape.dimension() - 1);
+        int count = (int) (shape.size() / ((long) k * k));
+        double[] values = Flat.doubles(a.stopGradient());
+        double[] vecs = new double[count * k];
+        double[] signs = new double[count];
+        double[][] m = new double[k][k];
+        for (int c = 0; c < count; c++) {
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    // symmetrise against rounding in ZᵀZ
+                    m[i][j] = 0.5 * (values[c * k * k + i * k + j] + values[c * k * k + j * k + i]);
+                }
+            }
+            SymmetricEigen e = SymmetricEigen.of(m);
+            double[] lam = e.values();
+            double[][] v = e.vectors();
+            int top = Math.abs(lam[0]) > Math.abs(lam[k - 1]) ? 0 : k - 1;
+            signs[c] = lam[top] >= 0 ? 1.0 : -1.0;
+            for (int i = 0; i < k; i++) {
+                vecs[c * k + i] = v[i][top];
+            }
+        }
+        NDManager mgr = a.getManager();
+        Shape vecShape = shape.slice(0, shape.dimension() - 1);
+        NDArray v = mgr.create(vecs, vecShape).toType(a.getDataType(), false);
+        NDArray s = mgr.create(signs, vecShape.slice(0, vecShape.dimension() - 1)).toType(a.getDataType(), false);
+        NDArray av = a.matMul(v.expandDims(-1)).squeeze(-1);
+        return av.mul(v).sum(new int[] {-1}).mul(s);
     }
 
     private void requireRows(int d) {
