@@ -30,6 +30,13 @@ import java.util.Map;
  * {@link IOException} that names the file and the reason; so are a bad magic, a truncated header or data,
  * and data of the wrong length. Writing uses format 1.0 (2.0 when the header needs it), little-endian, and
  * is atomic (a temporary file in the same folder, then a move).
+ *
+ * <p>Accepted {@code descr} values: {@code '<f4' '>f4' '<f8' '>f8'}, and {@code '=f4' '=f8'} read in this
+ * machine's native byte order as NumPy does. {@code '|'} (no byte order) is meaningful only for one-byte
+ * types and is refused for floats. The header must hold exactly the three keys; {@code shape} is a tuple of
+ * non-negative integers: {@code ()} is a scalar (one value), {@code (n,)} a vector, and a zero-length axis
+ * gives an empty array. Values are read through a 64 KiB buffer in the file's byte order, so the only
+ * large allocation is the result.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -76,10 +83,15 @@ public final class Npy {
             String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             Header h = parseHeader(header, file);
             long n = 1;
-            for (long d : h.shape) {
-                n = Math.multiplyExact(n, d);
+            long dataBytes;
+            try {
+                for (long d : h.shape) {
+                    n = Math.multiplyExact(n, d);
+                }
+                dataBytes = Math.multiplyExact(n, (long) h.dtype.bytes());
+            } catch (ArithmeticException e) {
+                throw new IOException(file + ": .npy shape " + java.util.Arrays.toString(h.shape) + " is too large");
             }
-            long dataBytes = n * h.dtype.bytes();
             long available = fileSize - preamble - headerLen;
             if (available < dataBytes) {
                 throw new IOException(file + ": truncated .npy data (shape " + java.util.Arrays.toString(h.shape)
@@ -194,7 +206,16 @@ public final class Npy {
         } else {
             throw new IllegalArgumentException("only float32 and float64 arrays can be written, got " + t);
         }
-        double[] data = array.toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] data;
+        if (dtype == NpyDtype.FLOAT64) {
+            data = array.toDoubleArray();
+        } else {
+            float[] f = array.toFloatArray();
+            data = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                data[i] = f[i];
+            }
+        }
         write(file, new NpyArray(array.getShape().getShape(), data, dtype));
     }
 
@@ -204,8 +225,12 @@ public final class Npy {
         Map<String, String> dict = parseDict(header.trim(), file);
         for (String key : new String[] {"descr", "fortran_order", "shape"}) {
             if (!dict.containsKey(key)) {
-                throw new IOException(file + ": .npy header lacks '" + key + "': " + header.trim());
+                throw new IOException(file + ": .npy header lacks '" + key + "': " + abbreviate(header.trim()));
             }
+        }
+        if (dict.size() != 3) {
+            throw new IOException(file + ": .npy header has keys " + dict.keySet()
+                    + "; expected exactly 'descr', 'fortran_order' and 'shape'");
         }
         String descr = unquote(dict.get("descr"), file);
         if (!"False".equals(dict.get("fortran_order"))) {
@@ -220,8 +245,10 @@ public final class Npy {
         String kind = descr.length() > 1 ? descr.substring(1) : descr;
         switch (bo) {
             case '<':
-            case '=':
                 order = ByteOrder.LITTLE_ENDIAN;
+                break;
+            case '=':
+                order = ByteOrder.nativeOrder();
                 break;
             case '>':
                 order = ByteOrder.BIG_ENDIAN;
@@ -312,10 +339,15 @@ public final class Npy {
             throw new IOException(file + ": bad .npy shape " + abbreviate(v));
         }
         List<Long> dims = new ArrayList<>();
-        for (String part : v.substring(1, v.length() - 1).split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
+        String inner = v.substring(1, v.length() - 1).trim();
+        if (inner.isEmpty()) {
+            return new long[0];
+        }
+        String[] parts = inner.split(",", -1);
+        for (int k = 0; k < parts.length; k++) {
+            String p = parts[k].trim();
+            if (p.isEmpty() && k == parts.length - 1 && k > 0) {
+                break;
             }
             if (p.endsWith("L")) {
                 p = p.substring(0, p.length() - 1);

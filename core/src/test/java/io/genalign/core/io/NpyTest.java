@@ -146,4 +146,134 @@ class NpyTest extends GenalignTestBase {
     void missingFileIsAnIoError() {
         assertThrows(java.nio.file.NoSuchFileException.class, () -> Npy.read(tmp.resolve("absent.npy")));
     }
+
+    /** Writes a .npy file by hand: any version, any header text, raw little-endian doubles as data. */
+    private Path handWritten(String name, int major, String dict, byte[] data) throws IOException {
+        int preamble = major == 1 ? 10 : 12;
+        int pad = (64 - (preamble + dict.length() + 1) % 64) % 64;
+        byte[] header = (dict + " ".repeat(pad) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(preamble + header.length + data.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
+        if (major == 1) {
+            b.putShort((short) header.length);
+        } else {
+            b.putInt(header.length);
+        }
+        b.put(header).put(data);
+        Path f = tmp.resolve(name);
+        Files.write(f, b.array());
+        return f;
+    }
+
+    private static byte[] doublesLe(double... v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double d : v) {
+            b.putDouble(d);
+        }
+        return b.array();
+    }
+
+    @Test
+    void readsVersions2And3ScalarsVectorsAndNativeOrder() throws Exception {
+        NpyArray v2 = Npy.read(handWritten("v2.npy", 2,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", doublesLe(1, 2, 3)));
+        assertArrayEquals(new long[] {3}, v2.shape());
+        assertArrayEquals(new double[] {1, 2, 3}, v2.data(), 0.0);
+        // version 3.0 allows UTF-8 in the header; a double-quoted key is legal Python too
+        NpyArray v3 = Npy.read(handWritten("v3.npy", 3,
+                "{\"descr\": '<f8', 'fortran_order': False, 'shape': (1, 2)}", doublesLe(-0.5, 4)));
+        assertArrayEquals(new long[] {1, 2}, v3.shape());
+        assertArrayEquals(new double[] {-0.5, 4}, v3.data(), 0.0);
+        NpyArray scalar = Npy.read(handWritten("scalar.npy", 1,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (), }", doublesLe(2.5)));
+        assertEquals(0, scalar.shape().length);
+        assertArrayEquals(new double[] {2.5}, scalar.data(), 0.0);
+        NpyArray empty = Npy.read(handWritten("empty.npy", 1,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 0), }", new byte[0]));
+        assertArrayEquals(new long[] {2, 0}, empty.shape());
+        assertEquals(0, empty.size());
+        if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+            NpyArray nat = Npy.read(handWritten("native.npy", 1,
+                    "{'descr': '=f8', 'fortran_order': False, 'shape': (2,), }", doublesLe(7, 8)));
+            assertArrayEquals(new double[] {7, 8}, nat.data(), 0.0);
+        }
+    }
+
+    @Test
+    void otherDtypesAreRefusedNamingTheDtypeAndWhatIsAccepted() throws Exception {
+        for (String descr : new String[] {"<i8", "<c16", "|O", "|u1", "|f8", "<f2", "<U3"}) {
+            Path f = handWritten("dtype.npy", 1,
+                    "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (1,), }", doublesLe(1));
+            IOException e = assertThrows(IOException.class, () -> Npy.read(f), descr);
+            assertTrue(e.getMessage().contains("'" + descr + "'") && e.getMessage().contains("'<f8'")
+                    && e.getMessage().contains("dtype.npy"), e.getMessage());
+        }
+        Path structured = handWritten("structured.npy", 1,
+                "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }", doublesLe(1));
+        IOException e = assertThrows(IOException.class, () -> Npy.read(structured));
+        assertTrue(e.getMessage().contains("structured.npy"), e.getMessage());
+    }
+
+    @Test
+    void malformedHeadersAreNamed() throws Exception {
+        String[][] cases = {
+            {"'descr': '<f8', 'fortran_order': False, 'shape': (1,)", "not a dict"},
+            {"{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'extra': 1}", "expected exactly"},
+            {"{'descr': '<f8', 'fortran_order': maybe, 'shape': (1,)}", "fortran_order"},
+            {"{'descr': '<f8', 'fortran_order': False, 'shape': (1,,)}", "bad dimension"},
+            {"{'descr': '<f8', 'fortran_order': False, 'shape': (-1,)}", "bad dimension"},
+            {"{'descr': '<f8', 'fortran_order': False, 'shape': 1}", "bad .npy shape"},
+            {"{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999)}", "too large"},
+        };
+        for (String[] c : cases) {
+            Path f = handWritten("malformed.npy", 1, c[0], doublesLe(1));
+            IOException e = assertThrows(IOException.class, () -> Npy.read(f), c[0]);
+            assertTrue(e.getMessage().contains(c[1]) && e.getMessage().contains("malformed.npy"),
+                    c[0] + " -> " + e.getMessage());
+        }
+        Path v9 = handWritten("v9.npy", 2, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,)}", doublesLe(1));
+        byte[] b = Files.readAllBytes(v9);
+        b[6] = 9;
+        Files.write(v9, b);
+        IOException e = assertThrows(IOException.class, () -> Npy.read(v9));
+        assertTrue(e.getMessage().contains("unsupported .npy format version 9.0"), e.getMessage());
+    }
+
+    @Test
+    void ndArrayRoundTripOfScalarAndEmptyArrays() throws Exception {
+        Path f = tmp.resolve("s.npy");
+        Npy.writeNDArray(f, manager.create(3.5f));
+        NDArray s = Npy.readNDArray(f, manager);
+        assertEquals(new Shape(), s.getShape());
+        assertEquals(3.5f, s.getFloat(), 0f);
+        Npy.writeNDArray(f, manager.zeros(new Shape(4, 0), DataType.FLOAT64));
+        NDArray z = Npy.readNDArray(f, manager);
+        assertEquals(new Shape(4, 0), z.getShape());
+        assertEquals(DataType.FLOAT64, z.getDataType());
+    }
+
+    @Test
+    void writeLeavesNoTemporaryFilesAndReplacesAtomically() throws Exception {
+        Path f = tmp.resolve("sub/dir/a.npy");
+        Npy.write(f, new NpyArray(new long[] {2}, new double[] {1, 2}, NpyDtype.FLOAT32));
+        Npy.write(f, new NpyArray(new long[] {1}, new double[] {5}, NpyDtype.FLOAT64));
+        assertArrayEquals(new double[] {5}, Npy.read(f).data(), 0.0);
+        try (var files = Files.list(f.getParent())) {
+            assertEquals(1, files.count(), "only the target file remains");
+        }
+    }
+
+    @Test
+    void recordValidatesAndCopiesItsShape() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new NpyArray(new long[] {2, 2}, new double[3], NpyDtype.FLOAT64));
+        assertThrows(IllegalArgumentException.class,
+                () -> new NpyArray(new long[] {-1}, new double[0], NpyDtype.FLOAT64));
+        long[] shape = {2};
+        NpyArray a = new NpyArray(shape, new double[2], NpyDtype.FLOAT64);
+        shape[0] = 7;
+        a.shape()[0] = 9;
+        assertArrayEquals(new long[] {2}, a.shape());
+    }
 }
