@@ -1,0 +1,541 @@
+package io.genalign.core.noise;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.genalign.core.gaussianity.GaussianityStats;
+import io.genalign.core.gaussianity.InputChecks;
+import io.genalign.core.gaussianity.Mpgr;
+import io.genalign.core.gaussianity.PermutationMode;
+import io.genalign.core.gaussianity.Regularizer;
+import io.genalign.core.model.Condition;
+import io.genalign.core.model.Generator;
+import io.genalign.core.model.Reward;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Test-time noise alignment: optimises a batch of initial latents z (one per seed) of a one-step generator G so
+ * that the target T(z) = Σ_i w_i·r_i(G(z)) rises, while a Gaussianity regularizer R keeps z on the Gaussian
+ * shell. Each seed is optimised independently; the batch only shares the computation.
+ *
+ * <p>Per step t, per seed: g_r = ∇_z[−T(z_t)], g_reg = ∇_z R(z_t), combined by {@link RegularizerScaling}
+ * into g; g is clipped to norm {@code gradClip} (if &gt; 0) and applied by the {@link UpdateRule}. Held-out
+ * rewards are evaluated at every step on the same images and never optimised. The iterate with the highest
+ * target is kept per seed (ReNO returns the best, not the last, image). The run stops after {@code steps}
+ * steps, when no seed improved for {@code patience} steps, or when a value or gradient becomes NaN or
+ * infinite, in which case the best iterate so far is kept and the result says so.
+ *
+ * <p>Lifecycle: {@link #initialise(NDArray)} → {@link #step()} while {@link #isFinished()} is false →
+ * {@link #finalise()}, or {@link #run(NDArray, Consumer)} for all three. An optimizer is used once.
+ */
+public final class NoiseOptimizer implements AutoCloseable {
+    private final Generator generator;
+    private final Condition condition;
+    private final List<WeightedReward> targets;
+    private final List<Reward> heldOut;
+    private final Regularizer regularizer;
+    private final NoiseAlignmentOptions options;
+    private final Mpgr naturalTerms = Mpgr.builder().optPermutationMode(PermutationMode.NATURAL).build();
+
+    private NDManager owner;
+    private NDManager state;
+    /** During a step: the manager that receives the arrays that outlive it (see {@link #step()}). */
+    private NDManager next;
+    private NDArray z;
+    private NDArray buffer;
+    private NDArray adamM;
+    private NDArray adamV;
+    private NDArray bestZ;
+    private NDArray bestImages;
+    private NDArray initialZ;
+    private NDArray initialImages;
+    private double[] best;
+    private double[] initialTarget;
+    private int[] bestStep;
+    private int t;
+    private int sinceImprovement;
+    private boolean finished;
+    private StopReason stopReason;
+    private String message = "";
+    private final List<StepRecord> history = new ArrayList<>();
+
+    private NoiseOptimizer(Builder b) {
+        this.generator = b.generator;
+        this.condition = b.condition;
+        this.targets = List.copyOf(b.targets);
+        this.heldOut = List.copyOf(b.heldOut);
+        this.regularizer = b.regularizer;
+        this.options = b.options;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public NoiseAlignmentOptions options() {
+        return options;
+    }
+
+    /**
+     * Starts from {@code latents} of shape (B, latentShape...), float32 or float64; B must equal the
+     * condition's batch size. The latents are copied; the caller keeps ownership.
+     */
+    public void initialise(NDArray latents) {
+        if (owner != null) {
+            throw new IllegalStateException("initialise was already called; an optimizer is used once");
+        }
+        InputChecks.requireLatentBatch(latents, "initial latents");
+        Shape expected = new Shape(latents.getShape().get(0)).addAll(generator.latentShape());
+        if (!latents.getShape().equals(expected)) {
+            throw new IllegalArgumentException("initial latents have shape " + latents.getShape() + ", the generator "
+                    + "expects (B, " + generator.latentShape() + "), i.e. " + expected);
+        }
+        int b = (int) latents.getShape().get(0);
+        if (condition.batchSize() != b) {
+            throw new IllegalArgumentException("the condition has " + condition.batchSize() + " entries for " + b
+                    + " latents");
+        }
+        owner = latents.getManager();
+        state = owner.newSubManager();
+        z = keep(latents.stopGradient().duplicate());
+        initialZ = keep(z.duplicate());
+        best = new double[b];
+        Arrays.fill(best, Double.NEGATIVE_INFINITY);
+        bestStep = new int[b];
+        Arrays.fill(bestStep, -1);
+        bestZ = keep(z.duplicate());
+    }
+
+    /** True once the run has stopped for any reason. */
+    public boolean isFinished() {
+        return finished;
+    }
+
+    /** Evaluates the current latents, records them, and (unless the run stops here) updates them once. */
+    public StepRecord step() {
+        requireRunning();
+        // Memory: every array that outlives the step is attached to `next`; intermediates (including those
+        // computed from the persistent arrays, which land in their manager) die with the old state manager.
+        next = owner.newSubManager();
+        try {
+            return doStep();
+        } finally {
+            for (NDArray a : new NDArray[] {z, buffer, adamM, adamV, bestZ, bestImages, initialZ, initialImages}) {
+                if (a != null) {
+                    a.attach(next);
+                }
+            }
+            state.close();
+            state = next;
+            next = null;
+        }
+    }
+
+    private StepRecord doStep() {
+        int b = best.length;
+        try (NDManager sm = state.newSubManager()) {
+            Evaluation ev = evaluate(sm, z, true);
+            boolean finite = ev.finite;
+            NDArray gReg = null;
+            double[] regValues = new double[b];
+            if (regularizer != null) {
+                NDArray zr = z.duplicate();
+                zr.attach(sm);
+                zr.setRequiresGradient(true);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray per = regularizer.perSample(zr);
+                    regValues = per.toType(DataType.FLOAT64, false).toDoubleArray();
+                    gc.backward(per.sum());
+                }
+                gReg = zr.getGradient().duplicate();
+                finite &= allFinite(regValues) && isFinite(gReg);
+            }
+            boolean[] improved = track(ev);
+            double[] gradNorm = new double[b];
+            Arrays.fill(gradNorm, Double.NaN);
+            if (!finite) {
+                history.add(record(ev, regValues, gradNorm, improved));
+                stop(StopReason.DIVERGED, "a reward, the regularizer or a gradient became NaN or infinite at step " + t
+                        + "; kept each seed's best iterate before it");
+                return last();
+            }
+            NDArray g = ev.gradient;
+            if (gReg != null && options.regWeight() > 0) {
+                NDArray scaled = gReg;
+                if (options.scaling() == RegularizerScaling.MATCH_REWARD_NORM) {
+                    NDArray nr = perSeedNorm(g);
+                    NDArray ng = perSeedNorm(gReg);
+                    NDArray ratio = NDArrays.where(ng.gt(0), nr.div(ng.maximum(tiny(ng))), ng.zerosLike());
+                    scaled = gReg.mul(broadcast(ratio, gReg));
+                }
+                g = g.add(scaled.mul(num(g, options.regWeight())));
+            }
+            NDArray norm = perSeedNorm(g);
+            gradNorm = norm.toType(DataType.FLOAT64, false).toDoubleArray();
+            if (!allFinite(gradNorm)) {
+                history.add(record(ev, regValues, gradNorm, improved));
+                stop(StopReason.DIVERGED, "the combined gradient became NaN or infinite at step " + t
+                        + "; kept each seed's best iterate before it");
+                return last();
+            }
+            if (options.gradClip() > 0) {
+                NDArray factor = norm.add(tiny(norm)).pow(-1).mul(num(norm, options.gradClip())).minimum(num(norm, 1.0));
+                g = g.mul(broadcast(factor, g));
+            }
+            history.add(record(ev, regValues, gradNorm, improved));
+            update(g);
+        }
+        t++;
+        boolean anyImproved = false;
+        for (boolean i : last().improved()) {
+            anyImproved |= i;
+        }
+        sinceImprovement = anyImproved ? 0 : sinceImprovement + 1;
+        if (t >= options.steps()) {
+            stop(StopReason.COMPLETED, "ran all " + options.steps() + " steps");
+        } else if (options.patience() > 0 && sinceImprovement >= options.patience()) {
+            stop(StopReason.EARLY_STOP, "no seed improved for " + options.patience() + " steps; stopped at step " + t);
+        }
+        return last();
+    }
+
+    /**
+     * Evaluates the last latents (unless the run diverged), picks each seed's best iterate and returns the
+     * result; arrays in it belong to the initial latents' manager.
+     */
+    public AlignmentResult finalise() {
+        if (owner == null) {
+            throw new IllegalStateException("initialise was not called");
+        }
+        if (!finished) {
+            stop(StopReason.EARLY_STOP, "finalised by the caller after " + t + " steps");
+        }
+        if (stopReason != StopReason.DIVERGED) {
+            try (NDManager sm = state.newSubManager()) {
+                Evaluation ev = evaluate(sm, z, false);
+                if (ev.finite) {
+                    boolean[] improved = track(ev);
+                    double[] nan = new double[best.length];
+                    Arrays.fill(nan, Double.NaN);
+                    double[] reg = regularizer == null ? new double[best.length] : values(regularizer.perSample(
+                            z.duplicate()));
+                    history.add(record(ev, reg, nan, improved));
+                }
+            }
+        }
+        NDArray outZ = bestZ.duplicate();
+        NDArray outImages = bestImages.duplicate();
+        NDArray outInitZ = initialZ.duplicate();
+        NDArray outInitImages = initialImages.duplicate();
+        for (NDArray a : new NDArray[] {outZ, outImages, outInitZ, outInitImages}) {
+            a.attach(owner);
+        }
+        return new AlignmentResult(outInitZ, outInitImages, outZ, outImages, initialTarget.clone(), best.clone(),
+                bestStep.clone(), t, stopReason, message, List.copyOf(history));
+    }
+
+    /** initialise → step* → finalise, calling {@code listener} after every step. */
+    public AlignmentResult run(NDArray latents, Consumer<StepRecord> listener) {
+        initialise(latents);
+        while (!isFinished()) {
+            StepRecord r = step();
+            if (listener != null) {
+                listener.accept(r);
+            }
+        }
+        return finalise();
+    }
+
+    @Override
+    public void close() {
+        if (state != null) {
+            state.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+
+    private static final class Evaluation {
+        NDArray images;
+        NDArray gradient;
+        double[] target;
+        Map<String, double[]> rewards = new LinkedHashMap<>();
+        Map<String, double[]> heldOut = new LinkedHashMap<>();
+        boolean finite;
+    }
+
+    private Evaluation evaluate(NDManager sm, NDArray latents, boolean withGradient) {
+        Evaluation ev = new Evaluation();
+        NDArray zl = latents.duplicate();
+        zl.attach(sm);
+        zl.setRequiresGradient(withGradient);
+        int b = best.length;
+        double[] target = new double[b];
+        if (withGradient) {
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray images = generator.generate(zl, condition);
+                NDArray total = scoreTargets(images, ev, target);
+                gc.backward(total.neg());
+                ev.images = images.stopGradient();
+            }
+            ev.gradient = zl.getGradient().duplicate();
+        } else {
+            NDArray images = generator.generate(zl, condition);
+            scoreTargets(images, ev, target);
+            ev.images = images.stopGradient();
+        }
+        ev.target = target;
+        for (Reward r : heldOut) {
+            ev.heldOut.put(r.name(), values(r.score(ev.images, condition)));
+        }
+        ev.finite = allFinite(target) && (ev.gradient == null || isFinite(ev.gradient));
+        for (double[] v : ev.heldOut.values()) {
+            ev.finite &= allFinite(v);
+        }
+        return ev;
+    }
+
+    private NDArray scoreTargets(NDArray images, Evaluation ev, double[] target) {
+        NDArray total = null;
+        for (WeightedReward wr : targets) {
+            NDArray s = wr.reward().score(images, condition);
+            double[] v = values(s);
+            ev.rewards.put(wr.reward().name(), v);
+            for (int i = 0; i < v.length; i++) {
+                target[i] += wr.weight() * v[i];
+            }
+            NDArray term = s.sum().mul(num(s, wr.weight()));
+            total = total == null ? term : total.add(term);
+        }
+        return total;
+    }
+
+    private boolean[] track(Evaluation ev) {
+        int b = best.length;
+        boolean[] improved = new boolean[b];
+        if (initialTarget == null) {
+            initialTarget = ev.target.clone();
+            initialImages = keep(ev.images.duplicate());
+            bestImages = keep(ev.images.duplicate());
+        }
+        boolean any = false;
+        for (int i = 0; i < b; i++) {
+            if (Double.isFinite(ev.target[i]) && ev.target[i] > best[i]) {
+                best[i] = ev.target[i];
+                bestStep[i] = t;
+                improved[i] = true;
+                any = true;
+            }
+        }
+        if (any) {
+            NDManager m = ev.images.getManager();
+            double[] maskValues = new double[b];
+            for (int i = 0; i < b; i++) {
+                maskValues[i] = improved[i] ? 1.0 : 0.0;
+            }
+            NDArray newZ = blend(m.create(maskValues).toType(z.getDataType(), false), z, bestZ);
+            NDArray newImages = blend(m.create(maskValues).toType(ev.images.getDataType(), false), ev.images,
+                    bestImages);
+            bestZ = keep(newZ);
+            bestImages = keep(newImages);
+        }
+        return improved;
+    }
+
+    /** Per seed, {@code a} where mask is 1 and {@code b} where it is 0 (exact: the mask is 0 or 1). */
+    private static NDArray blend(NDArray mask, NDArray a, NDArray b) {
+        NDArray mk = broadcast(mask, a);
+        return a.mul(mk).add(b.mul(mk.neg().add(num(mk, 1.0))));
+    }
+
+    private void update(NDArray g) {
+        NDArray step;
+        switch (options.rule()) {
+            case SGD_NESTEROV: {
+                double mu = options.momentum();
+                NDArray nb = buffer == null ? g.duplicate() : buffer.mul(num(g, mu)).add(g);
+                step = g.add(nb.mul(num(g, mu)));
+                buffer = keep(nb);
+                break;
+            }
+            case ADAM: {
+                double b1 = options.beta1();
+                double b2 = options.beta2();
+                NDArray m = (adamM == null ? g.zerosLike() : adamM).mul(num(g, b1)).add(g.mul(num(g, 1 - b1)));
+                NDArray v = (adamV == null ? g.zerosLike() : adamV).mul(num(g, b2)).add(g.square().mul(num(g, 1 - b2)));
+                int k = t + 1;
+                NDArray mHat = m.div(num(g, 1 - Math.pow(b1, k)));
+                NDArray vHat = v.div(num(g, 1 - Math.pow(b2, k)));
+                step = mHat.div(vHat.sqrt().add(num(g, options.adamEps())));
+                adamM = keep(m);
+                adamV = keep(v);
+                break;
+            }
+            default:
+                throw new IllegalStateException("unknown rule " + options.rule());
+        }
+        z = keep(z.sub(step.mul(num(step, options.learningRate()))));
+    }
+
+    private StepRecord record(Evaluation ev, double[] reg, double[] gradNorm, boolean[] improved) {
+        int b = best.length;
+        double[] mean = new double[b];
+        double[] std = new double[b];
+        double[] ks = new double[b];
+        double[][] flat = rows(z);
+        for (int i = 0; i < b; i++) {
+            GaussianityStats s = GaussianityStats.of(flat[i]);
+            mean[i] = s.mean();
+            std[i] = s.std();
+            ks[i] = s.ks();
+        }
+        double[] power = naturalTerms.terms(z).powerNatural();
+        return new StepRecord(t, ev.target, ev.rewards, ev.heldOut, reg, gradNorm, mean, std, ks, power, improved);
+    }
+
+    private StepRecord last() {
+        return history.get(history.size() - 1);
+    }
+
+    private void stop(StopReason reason, String why) {
+        finished = true;
+        stopReason = reason;
+        message = why;
+    }
+
+    private void requireRunning() {
+        if (owner == null) {
+            throw new IllegalStateException("initialise was not called");
+        }
+        if (finished) {
+            throw new IllegalStateException("the run has stopped (" + stopReason + "): " + message);
+        }
+    }
+
+    /** Attaches {@code a} to the manager of the arrays that outlive the current step. */
+    private NDArray keep(NDArray a) {
+        a.attach(next != null ? next : state);
+        return a;
+    }
+
+    private static double[][] rows(NDArray batch) {
+        long b = batch.getShape().get(0);
+        double[] all = batch.toType(DataType.FLOAT64, false).toDoubleArray();
+        int d = (int) (all.length / b);
+        double[][] out = new double[(int) b][];
+        for (int i = 0; i < b; i++) {
+            out[i] = Arrays.copyOfRange(all, i * d, (i + 1) * d);
+        }
+        return out;
+    }
+
+    private static NDArray perSeedNorm(NDArray g) {
+        long b = g.getShape().get(0);
+        return g.reshape(b, -1).square().sum(new int[] {1}).sqrt();
+    }
+
+    /** Reshapes a (B) array to (B, 1, ..., 1) so it broadcasts against {@code like}. */
+    private static NDArray broadcast(NDArray perSeed, NDArray like) {
+        long[] dims = new long[like.getShape().dimension()];
+        Arrays.fill(dims, 1);
+        dims[0] = like.getShape().get(0);
+        return perSeed.reshape(new Shape(dims));
+    }
+
+    /** A scalar of {@code like}'s float type (a Java double would promote float32 to float64). */
+    private static Number num(NDArray like, double v) {
+        return like.getDataType() == DataType.FLOAT64 ? (Number) v : (Number) (float) v;
+    }
+
+    private static NDArray tiny(NDArray like) {
+        return like.getManager().create(like.getDataType() == DataType.FLOAT64 ? 1e-300 : 1e-30f)
+                .toType(like.getDataType(), false);
+    }
+
+    private static double[] values(NDArray a) {
+        return a.toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double x : v) {
+            if (!Double.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isFinite(NDArray a) {
+        try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()).any()) {
+            return !bad.getBoolean();
+        }
+    }
+
+    /** Builder: {@code set} for required parts, {@code opt}/{@code add} for optional ones. */
+    public static final class Builder {
+        private Generator generator;
+        private Condition condition;
+        private final List<WeightedReward> targets = new ArrayList<>();
+        private final List<Reward> heldOut = new ArrayList<>();
+        private Regularizer regularizer;
+        private NoiseAlignmentOptions options = NoiseAlignmentOptions.defaults();
+
+        public Builder setGenerator(Generator generator) {
+            this.generator = generator;
+            return this;
+        }
+
+        public Builder setCondition(Condition condition) {
+            this.condition = condition;
+            return this;
+        }
+
+        /** Adds a target reward with its weight; at least one is required. */
+        public Builder addTarget(Reward reward, double weight) {
+            targets.add(new WeightedReward(reward, weight));
+            return this;
+        }
+
+        /** Adds a held-out reward: evaluated every step, never optimised. */
+        public Builder addHeldOut(Reward reward) {
+            heldOut.add(reward);
+            return this;
+        }
+
+        /** The Gaussianity regularizer (none by default). */
+        public Builder optRegularizer(Regularizer regularizer) {
+            this.regularizer = regularizer;
+            return this;
+        }
+
+        public Builder optOptions(NoiseAlignmentOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        public NoiseOptimizer build() {
+            if (generator == null) {
+                throw new IllegalArgumentException("a generator is required");
+            }
+            if (condition == null) {
+                throw new IllegalArgumentException("a condition is required");
+            }
+            if (targets.isEmpty()) {
+                throw new IllegalArgumentException("at least one target reward is required");
+            }
+            if (options == null) {
+                throw new IllegalArgumentException("options are missing");
+            }
+            return new NoiseOptimizer(this);
+        }
+    }
+}
