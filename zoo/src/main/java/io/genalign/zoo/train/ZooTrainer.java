@@ -1,0 +1,395 @@
+package io.genalign.zoo.train;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.genalign.core.preference.StableMath;
+import io.genalign.core.runtime.EngineBootstrap;
+import io.genalign.core.runtime.Tensors;
+import io.genalign.zoo.arch.Architectures;
+import io.genalign.zoo.data.FashionMnist;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Trains the zoo's models from a seed, resumably.
+ *
+ * <p>Lifecycle of a run in {@code workDir}: if {@code workDir/checkpoint/state.json} exists, the parameters and
+ * the step counter are restored from it and training continues; data order (a seeded shuffle per epoch) and
+ * noise (the engine RNG reseeded from the seed and the step) depend only on the seed and the step, so a resumed
+ * run sees the same batches as an uninterrupted one. Adam's moment estimates are not saved by DJL's
+ * optimizer, so they restart from zero after a resume (documented difference; the effect is a few noisier
+ * steps). Every {@code checkpointEvery} steps a checkpoint is written atomically; at the end the weights
+ * ({@code <part>.params}), the per-step losses ({@code losses.csv}) and their plot ({@code loss-curve.png}).
+ */
+public final class ZooTrainer {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Called after every step with the losses of that step. */
+    public interface Listener {
+        void onStep(int step, int total, Map<String, Double> losses);
+    }
+
+    /** What a run produced. */
+    public record Result(String model, Path workDir, int steps, double wallSeconds, Map<String, Path> weights,
+                         boolean resumed) {}
+
+    private ZooTrainer() {}
+
+    /** Trains {@code model} in {@code workDir}; see the class comment for resuming. */
+    public static Result train(String model, Path workDir, TrainOptions opts, FashionMnist data, Listener listener)
+            throws IOException {
+        ZooModels.require(model);
+        EngineBootstrap.start(opts.seed());
+        Files.createDirectories(workDir.resolve("checkpoint"));
+        long t0 = System.nanoTime();
+        try (NDManager manager = Tensors.newManager()) {
+            Map<String, Block> parts = new LinkedHashMap<>();
+            int bs = opts.batchSize();
+            if (ZooModels.GAN.equals(model)) {
+                Block g = Architectures.generator();
+                g.initialize(manager, DataType.FLOAT32, new Shape(bs, Architectures.LATENT.get(0) + 10, 7, 7));
+                Block d = Architectures.discriminator();
+                d.initialize(manager, DataType.FLOAT32, new Shape(bs, 1, 28, 28), new Shape(bs, 10));
+                parts.put("generator", g);
+                parts.put("discriminator", d);
+            } else {
+                Block c = switch (model) {
+                    case ZooModels.CLASSIFIER_A -> Architectures.classifierA();
+                    case ZooModels.CLASSIFIER_B -> Architectures.classifierB();
+                    default -> Architectures.featureNet();
+                };
+                c.initialize(manager, DataType.FLOAT32, new Shape(bs, 1, 28, 28));
+                parts.put(model, c);
+            }
+            Path stateFile = workDir.resolve("checkpoint/state.json");
+            int start = 0;
+            List<Map<String, Double>> history = new ArrayList<>();
+            boolean resumed = false;
+            if (Files.exists(stateFile)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> state = JSON.readValue(stateFile.toFile(), Map.class);
+                start = ((Number) state.get("step")).intValue();
+                for (Map.Entry<String, Block> e : parts.entrySet()) {
+                    load(e.getValue(), manager, workDir.resolve("checkpoint/" + e.getKey() + ".params"));
+                    for (Pair<String, Parameter> p : e.getValue().getParameters()) {
+                        p.getValue().getArray().setRequiresGradient(true);
+                    }
+                }
+                history = readHistory(workDir.resolve("checkpoint/losses.csv"));
+                resumed = true;
+            }
+            Map<String, Optimizer> optimizers = new LinkedHashMap<>();
+            for (String part : parts.keySet()) {
+                optimizers.put(part, Optimizer.adam().optLearningRateTracker(Tracker.fixed(opts.learningRate()))
+                        .optBeta1(opts.beta1()).build());
+            }
+            ParameterStore ps = new ParameterStore(manager, false);
+            Batches batches = new Batches(data.train(), opts);
+            for (int step = start; step < opts.steps(); step++) {
+                Map<String, Double> losses;
+                try (NDManager sm = manager.newSubManager()) {
+                    Engine.getInstance().setRandomSeed((int) (opts.seed() * 7919 + step));
+                    Batches.Batch batch = batches.batch(sm, step);
+                    if (ZooModels.GAN.equals(model)) {
+                        losses = ganStep(sm, ps, parts.get("generator"), parts.get("discriminator"), batch,
+                                optimizers, step, opts);
+                    } else {
+                        losses = classifierStep(ps, parts.get(model), batch, optimizers.get(model));
+                    }
+                }
+                history.add(losses);
+                if (listener != null) {
+                    listener.onStep(step + 1, opts.steps(), losses);
+                }
+                if ((step + 1) % opts.checkpointEvery() == 0 || step + 1 == opts.steps()) {
+                    checkpoint(workDir, parts, step + 1, history);
+                }
+            }
+            Map<String, Path> weights = new LinkedHashMap<>();
+            for (Map.Entry<String, Block> e : parts.entrySet()) {
+                Path w = workDir.resolve(e.getKey() + ".params");
+                save(e.getValue(), w);
+                weights.put(e.getKey(), w);
+            }
+            writeHistory(workDir.resolve("losses.csv"), history);
+            plot(workDir.resolve("loss-curve.png"), model, history);
+            return new Result(model, workDir, opts.steps(), (System.nanoTime() - t0) / 1e9, weights, resumed);
+        }
+    }
+
+    private static Map<String, Double> classifierStep(ParameterStore ps, Block block, Batches.Batch batch,
+                                                      Optimizer opt) {
+        double loss;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray logits = block.forward(ps, new NDList(batch.images()), true).get(0);
+            NDArray picked = logits.logSoftmax(1).gather(batch.labels().reshape(-1, 1), 1);
+            NDArray l = picked.mean().neg();
+            loss = l.getFloat();
+            gc.backward(l);
+        }
+        update(block, opt);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", loss);
+        return m;
+    }
+
+    private static Map<String, Double> ganStep(NDManager sm, ParameterStore ps, Block g, Block d, Batches.Batch batch,
+                                               Map<String, Optimizer> opts, int step, TrainOptions o) {
+        int bs = (int) batch.images().getShape().get(0);
+        SplittableRandom rng = new SplittableRandom(o.seed() * 31 + step);
+        NDArray yFake = oneHot(sm, randomClasses(rng, bs));
+        NDArray yFake2 = oneHot(sm, randomClasses(rng, bs));
+        NDArray yReal = batch.labels().oneHot(10).toType(DataType.FLOAT32, false);
+        double lossD;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray fake = generate(ps, g, sm, yFake, bs, true).stopGradient();
+            NDArray dReal = d.forward(ps, new NDList(batch.images(), yReal), true).get(0);
+            NDArray dFake = d.forward(ps, new NDList(fake, yFake), true).get(0);
+            NDArray l = StableMath.softplus(dReal.neg()).mean().add(StableMath.softplus(dFake).mean());
+            lossD = l.getFloat();
+            gc.backward(l);
+        }
+        update(d, opts.get("discriminator"));
+        zero(g);
+        double lossG;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray fake = generate(ps, g, sm, yFake2, bs, true);
+            NDArray dFake = d.forward(ps, new NDList(fake, yFake2), true).get(0);
+            NDArray l = StableMath.softplus(dFake.neg()).mean();
+            lossG = l.getFloat();
+            gc.backward(l);
+        }
+        update(g, opts.get("generator"));
+        zero(d);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("d_loss", lossD);
+        m.put("g_loss", lossG);
+        return m;
+    }
+
+    /** G(z, y) for fresh standard-normal latents: the latent and the one-hot maps concatenated on channels. */
+    static NDArray generate(ParameterStore ps, Block g, NDManager m, NDArray oneHot, int bs, boolean training) {
+        NDArray z = m.randomNormal(new Shape(bs).addAll(Architectures.LATENT));
+        return g.forward(ps, new NDList(withClassMaps(z, oneHot)), training).singletonOrThrow();
+    }
+
+    /** (B, 16, 7, 7) latents and (B, 10) one-hot classes → (B, 26, 7, 7). */
+    public static NDArray withClassMaps(NDArray z, NDArray oneHot) {
+        long b = z.getShape().get(0);
+        NDArray maps = oneHot.reshape(b, 10, 1, 1).broadcast(b, 10, z.getShape().get(2), z.getShape().get(3));
+        return z.concat(maps, 1);
+    }
+
+    static int[] randomClasses(SplittableRandom rng, int n) {
+        int[] c = new int[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = rng.nextInt(10);
+        }
+        return c;
+    }
+
+    static NDArray oneHot(NDManager m, int[] classes) {
+        float[] v = new float[classes.length * 10];
+        for (int i = 0; i < classes.length; i++) {
+            v[i * 10 + classes[i]] = 1f;
+        }
+        return m.create(v, new Shape(classes.length, 10));
+    }
+
+    private static void update(Block block, Optimizer opt) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray w = p.getValue().getArray();
+            if (!w.hasGradient()) {
+                continue;
+            }
+            try (NDArray grad = w.getGradient()) {
+                opt.update(p.getValue().getId(), w, grad);
+                grad.subi(grad);
+            }
+        }
+    }
+
+    private static void zero(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray w = p.getValue().getArray();
+            if (w.hasGradient()) {
+                try (NDArray grad = w.getGradient()) {
+                    grad.subi(grad);
+                }
+            }
+        }
+    }
+
+    /** Saves parameters atomically. */
+    public static void save(Block block, Path file) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+            block.saveParameters(out);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Loads parameters saved by {@link #save}. */
+    public static void load(Block block, NDManager manager, Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            block.loadParameters(manager, in);
+        } catch (MalformedModelException e) {
+            throw new IOException(file + ": not a weight file of this architecture (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void checkpoint(Path workDir, Map<String, Block> parts, int step, List<Map<String, Double>> history)
+            throws IOException {
+        for (Map.Entry<String, Block> e : parts.entrySet()) {
+            save(e.getValue(), workDir.resolve("checkpoint/" + e.getKey() + ".params"));
+        }
+        writeHistory(workDir.resolve("checkpoint/losses.csv"), history);
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("step", step);
+        Path tmp = workDir.resolve("checkpoint/.state.json.tmp");
+        JSON.writeValue(tmp.toFile(), state);
+        Files.move(tmp, workDir.resolve("checkpoint/state.json"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static void writeHistory(Path file, List<Map<String, Double>> history) throws IOException {
+        StringBuilder sb = new StringBuilder("step");
+        if (!history.isEmpty()) {
+            for (String k : history.get(0).keySet()) {
+                sb.append(',').append(k);
+            }
+        }
+        sb.append('\n');
+        for (int i = 0; i < history.size(); i++) {
+            sb.append(i + 1);
+            for (double v : history.get(i).values()) {
+                sb.append(',').append(v);
+            }
+            sb.append('\n');
+        }
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, sb.toString());
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static List<Map<String, Double>> readHistory(Path file) throws IOException {
+        List<Map<String, Double>> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        List<String> lines = Files.readAllLines(file);
+        String[] header = lines.get(0).split(",");
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",");
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (int k = 1; k < header.length; k++) {
+                m.put(header[k], Double.parseDouble(cells[k]));
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static void plot(Path file, String model, List<Map<String, Double>> history) throws IOException {
+        if (history.isEmpty()) {
+            return;
+        }
+        XYChart chart = new XYChartBuilder().width(640).height(400).title(model + " training loss").xAxisTitle("step")
+                .yAxisTitle("loss").build();
+        int n = history.size();
+        int window = Math.max(1, n / 100);
+        for (String k : history.get(0).keySet()) {
+            double[] x = new double[n];
+            double[] y = new double[n];
+            double acc = 0;
+            for (int i = 0; i < n; i++) {
+                acc += history.get(i).get(k);
+                if (i >= window) {
+                    acc -= history.get(i - window).get(k);
+                }
+                x[i] = i + 1;
+                y[i] = acc / Math.min(i + 1, window);
+            }
+            chart.addSeries(k + " (moving mean of " + window + ")", x, y).setMarker(SeriesMarkers.NONE);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Seeded minibatches of a contiguous slice of the training set: a fresh shuffle per epoch. */
+    static final class Batches {
+        private final FashionMnist.Split split;
+        private final TrainOptions opts;
+        private int[] order;
+        private int orderEpoch = -1;
+
+        Batches(FashionMnist.Split split, TrainOptions opts) {
+            this.split = split;
+            this.opts = opts;
+        }
+
+        record Batch(NDArray images, NDArray labels) {}
+
+        Batch batch(NDManager m, int step) {
+            int n = opts.trainTo() - opts.trainFrom();
+            int bs = opts.batchSize();
+            float[] pixels = new float[bs * 784];
+            long[] labels = new long[bs];
+            for (int i = 0; i < bs; i++) {
+                long pos = (long) step * bs + i;
+                int epoch = (int) (pos / n);
+                if (epoch != orderEpoch) {
+                    order = shuffled(n, opts.seed() * 1_000_003L + epoch);
+                    orderEpoch = epoch;
+                }
+                int idx = opts.trainFrom() + order[(int) (pos % n)];
+                split.copyImage(idx, pixels, i * 784);
+                labels[i] = split.label(idx);
+            }
+            return new Batch(m.create(pixels, new Shape(bs, 1, 28, 28)), m.create(labels));
+        }
+
+        static int[] shuffled(int n, long seed) {
+            int[] a = new int[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = i;
+            }
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int i = n - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+            return a;
+        }
+    }
+}
