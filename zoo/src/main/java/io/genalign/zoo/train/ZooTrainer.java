@@ -142,6 +142,26 @@ public final class ZooTrainer {
             }
             writeHistory(workDir.resolve("losses.csv"), history);
             plot(workDir.resolve("loss-curve.png"), model, history);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> info = new LinkedHashMap<>();
+            Path infoFile = workDir.resolve("training.json");
+            double previous = 0;
+            if (resumed && Files.exists(infoFile)) {
+                Object w = JSON.readValue(infoFile.toFile(), Map.class).get("wall_seconds");
+                previous = w instanceof Number ? ((Number) w).doubleValue() : 0;
+            }
+            info.put("model", model);
+            info.put("options", opts);
+            info.put("wall_seconds", previous + wall);
+            info.put("resumed", resumed);
+            long params = 0;
+            for (Block b : parts.values()) {
+                for (Pair<String, Parameter> p : b.getParameters()) {
+                    params += p.getValue().getArray().size();
+                }
+            }
+            info.put("parameters", params);
+            JSON.writeValue(infoFile.toFile(), info);
             return new Result(model, workDir, opts.steps(), (System.nanoTime() - t0) / 1e9, weights, resumed);
         }
     }

@@ -1,0 +1,133 @@
+package io.genalign.cli;
+
+import io.genalign.cli.support.Provenance;
+import io.genalign.cli.support.TextTable;
+import io.genalign.zoo.ModelManifest;
+import io.genalign.zoo.Zoo;
+import io.genalign.zoo.ZooInstall;
+import io.genalign.zoo.data.FashionMnist;
+import io.genalign.zoo.train.TrainOptions;
+import io.genalign.zoo.train.ZooModels;
+import io.genalign.zoo.train.ZooTrainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code genalign zoo}: the built-in models. */
+@Command(name = "zoo", mixinStandardHelpOptions = true, description = "The built-in models: list them, or retrain one.",
+        subcommands = {ZooCommand.ListCommand.class, ZooCommand.TrainCommand.class})
+public final class ZooCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code genalign zoo list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show the built-in models and their figures.")
+    public static final class ListCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            TextTable t = new TextTable(List.of("model", "parameters", "steps", "train time", "figures"));
+            for (ModelManifest m : Zoo.list()) {
+                List<String> figs = new ArrayList<>();
+                for (Map.Entry<String, Object> e : m.quality().entrySet()) {
+                    Object v = e.getValue();
+                    figs.add(e.getKey() + "=" + (v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.4g", d)
+                            : String.valueOf(v)));
+                }
+                t.add(List.of(m.name(), String.valueOf(m.parameters()), String.valueOf(m.steps()),
+                        String.format(java.util.Locale.ROOT, "%.0f s", m.wallSeconds()), String.join(", ", figs)));
+            }
+            out.print(t.render());
+            out.println("Weights ship inside genalign; retrain any of them from its seed with: genalign zoo train MODEL");
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code genalign zoo train MODEL}. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Retrain a built-in model from its seed (resumable: rerun the same command after an "
+                    + "interruption to continue from the last checkpoint).",
+                    "Writes checkpoints, losses.csv, loss-curve.png, the weights and a manifest with measured figures "
+                    + "into the work folder."})
+    public static final class TrainCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "MODEL", description = "One of: classifier-a, classifier-b, feature-net, gan.")
+        String model;
+
+        @Option(names = "--work", paramLabel = "DIR", description = "Work folder (default: runs/zoo/MODEL).")
+        Path work;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (default: Debian's "
+                + "/usr/share/datasets/fashion-mnist).")
+        Path data;
+
+        @Option(names = "--steps", description = "Override the number of steps (default: the shipped model's).")
+        Integer steps;
+
+        @Option(names = "--install-to", paramLabel = "DIR", description = "Also install the result into this "
+                + "resource folder (e.g. zoo/src/main/resources) to rebuild the zoo.")
+        Path installTo;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ZooModels.require(model);
+            Path dir = work != null ? work : Path.of("runs", "zoo", model);
+            Provenance prov = Provenance.start("zoo train", spec.commandLine().getParseResult().originalArgs());
+            TrainOptions o = TrainOptions.defaults(model);
+            if (steps != null) {
+                if (steps < 1) {
+                    throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+                }
+                o = o.withSteps(steps).withCheckpointEvery(Math.min(o.checkpointEvery(), steps));
+            }
+            FashionMnist fm = FashionMnist.load(data);
+            prov.config("model", model).config("options", o).config("work", dir.toString()).seed("train", o.seed());
+            Files.createDirectories(dir);
+            ZooTrainer.Result r;
+            boolean terminal = System.console() != null;
+            try (ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("train " + model)
+                    .setInitialMax(o.steps()).setStyle(ProgressBarStyle.ASCII).build() : null) {
+                r = ZooTrainer.train(model, dir, o, fm, (step, total, losses) -> {
+                    if (bar != null) {
+                        bar.stepTo(step);
+                        bar.setExtraMessage(losses.toString());
+                    }
+                });
+            }
+            prov.timing("train", r.wallSeconds()).result("weights", r.weights().toString()).result("resumed", r.resumed());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("trained " + model + " in " + dir + (r.resumed() ? " (resumed from a checkpoint)" : ""));
+            if (installTo != null) {
+                ModelManifest mf = ZooInstall.install(model, dir, installTo, fm);
+                out.println("installed into " + installTo + ": " + mf.quality());
+                prov.result("quality", mf.quality());
+            }
+            prov.write(dir.resolve("provenance.json"));
+            out.flush();
+            return 0;
+        }
+    }
+
+}

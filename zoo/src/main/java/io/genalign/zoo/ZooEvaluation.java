@@ -1,0 +1,153 @@
+package io.genalign.zoo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.genalign.core.eval.Fid;
+import io.genalign.core.eval.GaussianFit;
+import io.genalign.core.eval.InceptionLikeScore;
+import io.genalign.core.model.Classifier;
+import io.genalign.core.model.Condition;
+import io.genalign.core.model.FeatureExtractor;
+import io.genalign.core.model.Generator;
+import io.genalign.zoo.data.FashionMnist;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The quality figures of the zoo's models, measured on the 10,000 Fashion-MNIST test images. */
+public final class ZooEvaluation {
+    /** Images per forward pass. */
+    public static final int CHUNK = 500;
+
+    private ZooEvaluation() {}
+
+    /** The test images (10,000, 1, 28, 28) in [-1, 1]. */
+    public static NDArray testImages(NDManager m, FashionMnist.Split test) {
+        float[] v = new float[test.size() * 784];
+        for (int i = 0; i < test.size(); i++) {
+            test.copyImage(i, v, i * 784);
+        }
+        return m.create(v, new Shape(test.size(), 1, 28, 28));
+    }
+
+    /** Top-1 accuracy of a classifier on the test split. */
+    public static double accuracy(Classifier c, NDManager m, FashionMnist.Split test) {
+        int correct = 0;
+        try (NDManager sm = m.newSubManager()) {
+            NDArray images = testImages(sm, test);
+            int[] pred = predict(c, images);
+            for (int i = 0; i < pred.length; i++) {
+                if (pred[i] == test.label(i)) {
+                    correct++;
+                }
+            }
+        }
+        return (double) correct / test.size();
+    }
+
+    /** Top-1 predictions, in chunks, without gradients. */
+    public static int[] predict(Classifier c, NDArray images) {
+        int n = (int) images.getShape().get(0);
+        int[] out = new int[n];
+        for (int from = 0; from < n; from += CHUNK) {
+            int to = Math.min(n, from + CHUNK);
+            try (NDManager sm = images.getManager().newSubManager()) {
+                NDArray part = images.get(from + ":" + to);
+                part.attach(sm);
+                long[] arg = c.logits(part).argMax(1).toLongArray();
+                for (int i = 0; i < arg.length; i++) {
+                    out[from + i] = (int) arg[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Features of every image, (N, F) as doubles. */
+    public static double[][] features(FeatureExtractor f, NDArray images) {
+        int n = (int) images.getShape().get(0);
+        double[][] out = new double[n][];
+        for (int from = 0; from < n; from += CHUNK) {
+            int to = Math.min(n, from + CHUNK);
+            try (NDManager sm = images.getManager().newSubManager()) {
+                NDArray part = images.get(from + ":" + to);
+                part.attach(sm);
+                NDArray feats = f.features(part).toType(DataType.FLOAT64, false);
+                int d = (int) feats.getShape().get(1);
+                double[] flat = feats.toDoubleArray();
+                for (int i = 0; i < to - from; i++) {
+                    out[from + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Softmax class probabilities of every image, (N, 10). */
+    public static double[][] probabilities(Classifier c, NDArray images) {
+        int n = (int) images.getShape().get(0);
+        double[][] out = new double[n][];
+        for (int from = 0; from < n; from += CHUNK) {
+            int to = Math.min(n, from + CHUNK);
+            try (NDManager sm = images.getManager().newSubManager()) {
+                NDArray part = images.get(from + ":" + to);
+                part.attach(sm);
+                double[] flat = c.logits(part).softmax(1).toType(DataType.FLOAT64, false).toDoubleArray();
+                int k = c.numClasses();
+                for (int i = 0; i < to - from; i++) {
+                    out[from + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code perClass} samples of every class from the generator, in class order, from a seeded engine RNG. */
+    public static NDArray sample(Generator g, NDManager m, int perClass, long seed) {
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        NDArray[] parts = new NDArray[10];
+        for (int c = 0; c < 10; c++) {
+            NDArray z = m.randomNormal(new Shape(perClass).addAll(g.latentShape()));
+            parts[c] = g.generate(z, Condition.repeat(io.genalign.zoo.Prompts.className(c), c, perClass)).stopGradient();
+        }
+        return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+    }
+
+    /**
+     * The GAN's figures: FID of 1,000 samples per class against the test set and, beside it, the FID of the even
+     * half of the test set against the odd half; the share of samples that classifier B assigns to the
+     * requested class; the Inception-Score-like score of the samples and of the test set (10 splits).
+     */
+    public static Map<String, Object> ganFigures(Generator g, Classifier b, ZooClassifier featureNet, NDManager m,
+                                                 FashionMnist.Split test, long seed) {
+        Map<String, Object> q = new LinkedHashMap<>();
+        try (NDManager sm = m.newSubManager()) {
+            NDArray real = testImages(sm, test);
+            double[][] realFeatures = features(featureNet, real);
+            NDArray fake = sample(g, sm, 1000, seed);
+            double[][] fakeFeatures = features(featureNet, fake);
+            q.put("fid_generated_vs_test", Fid.distance(GaussianFit.of(fakeFeatures), GaussianFit.of(realFeatures)));
+            double[][] even = new double[realFeatures.length / 2][];
+            double[][] odd = new double[realFeatures.length / 2][];
+            for (int i = 0; i < even.length; i++) {
+                even[i] = realFeatures[2 * i];
+                odd[i] = realFeatures[2 * i + 1];
+            }
+            q.put("fid_test_half_vs_half", Fid.distance(GaussianFit.of(even), GaussianFit.of(odd)));
+            int[] pred = predict(b, fake);
+            int hits = 0;
+            for (int i = 0; i < pred.length; i++) {
+                if (pred[i] == i / 1000) {
+                    hits++;
+                }
+            }
+            q.put("classifier_b_share_of_requested_class", (double) hits / pred.length);
+            q.put("inception_like_score_generated", InceptionLikeScore.score(probabilities(featureNet, fake), 10).mean());
+            q.put("inception_like_score_test", InceptionLikeScore.score(probabilities(featureNet, real), 10).mean());
+            q.put("samples", pred.length);
+            q.put("sample_seed", seed);
+        }
+        return q;
+    }
+}
