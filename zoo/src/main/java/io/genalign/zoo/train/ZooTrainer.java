@@ -101,7 +101,9 @@ public final class ZooTrainer {
                 for (Map.Entry<String, Block> e : parts.entrySet()) {
                     load(e.getValue(), manager, workDir.resolve("checkpoint/" + e.getKey() + ".params"));
                     for (Pair<String, Parameter> p : e.getValue().getParameters()) {
-                        p.getValue().getArray().setRequiresGradient(true);
+                        if (p.getValue().requiresGradient()) { // not BatchNorm's running statistics
+                            p.getValue().getArray().setRequiresGradient(true);
+                        }
                     }
                 }
                 history = readHistory(workDir.resolve("checkpoint/losses.csv"));
