@@ -37,6 +37,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.png", description = "Output file (default: sample-PROMPT.png).")
     Path out;
 
+    @Option(names = "--weights", paramLabel = "FILE", description = "Use this generator weight file (from "
+            + "genalign zoo train gan) instead of the shipped one.")
+    Path weights;
+
     @Option(names = "--overwrite", description = "Replace an existing file.")
     boolean overwrite;
 
@@ -55,14 +59,16 @@ public final class SampleCommand implements Callable<Integer> {
         Provenance prov = Provenance.start("sample", spec.commandLine().getParseResult().originalArgs());
         EngineBootstrap.start(seed);
         long t0 = System.nanoTime();
-        try (NDManager m = Tensors.newManager(); ZooGenerator g = Zoo.generator(m)) {
+        try (NDManager m = Tensors.newManager();
+             ZooGenerator g = weights != null ? Zoo.generatorFromFile(m, weights) : Zoo.generator(m)) {
             NDArray z = m.randomNormal(new Shape(count).addAll(g.latentShape()));
             NDArray images = g.generate(z, Condition.repeat(prompt, classId, count));
             ImageGrids.write(file, images, (int) Math.ceil(Math.sqrt(count)), 4);
         }
         prov.config("prompt", prompt).config("class", Prompts.className(classId)).config("count", count)
                 .seed("latents", seed).timing("sample", (System.nanoTime() - t0) / 1e9)
-                .result("image", file.toString()).result("generator_sha256", Zoo.manifest("gan").sha256());
+                .result("image", file.toString()).result("generator", weights != null ? weights.toString()
+                        : Zoo.manifest("gan").sha256().toString());
         prov.write(provFile);
         spec.commandLine().getOut().println("wrote " + file + " (" + count + " x " + Prompts.className(classId) + ")");
         spec.commandLine().getOut().flush();

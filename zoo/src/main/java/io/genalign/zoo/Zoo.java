@@ -61,6 +61,12 @@ public final class Zoo {
                 new Shape(1, Architectures.LATENT.get(0) + Architectures.CLASSES, 7, 7)));
     }
 
+    /** The generator from a weight file (e.g. {@code generator.params} of a {@code genalign zoo train gan} run). */
+    public static ZooGenerator generatorFromFile(NDManager parent, Path file) throws IOException {
+        return new ZooGenerator(loadFile(parent, file, Architectures.generator(),
+                new Shape(1, Architectures.LATENT.get(0) + Architectures.CLASSES, 7, 7)));
+    }
+
     public static ZooDiscriminator discriminator(NDManager parent) {
         return new ZooDiscriminator(load(parent, ZooModels.GAN, "discriminator", Architectures.discriminator(),
                 new Shape(1, 1, 28, 28), new Shape(1, Architectures.CLASSES)));

@@ -32,6 +32,7 @@ public final class AtomicFiles {
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        readableByAll(tmp);
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
@@ -63,5 +64,14 @@ public final class AtomicFiles {
         }
         throw new BadInputException(target + " already exists; refusing to overwrite an earlier result (choose "
                 + "another path or pass " + flag + ")");
+    }
+
+    /** Temporary files are created owner-only; results are meant to be shared (rw-r--r--). */
+    static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default
+        }
     }
 }
