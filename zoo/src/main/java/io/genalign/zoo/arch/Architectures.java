@@ -46,16 +46,16 @@ public final class Architectures {
 
     /**
      * Generator: input (B, 16 + 10, 7, 7), the latent with one-hot class maps concatenated; output (B, 1, 28, 28)
-     * through tanh. conv3 64 → BN → ReLU; up; conv3 32 → BN → ReLU; up; conv3 16 → BN → ReLU; conv3 1 → tanh.
+     * through tanh. conv3 96 → BN → ReLU; up; conv3 48 → BN → ReLU; up; conv3 24 → BN → ReLU; conv3 1 → tanh.
      * Sized to train on two CPU cores in about a quarter of an hour.
      */
     public static Block generator() {
         return new SequentialBlock()
-                .add(conv(64, 3, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
+                .add(conv(96, 3, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
                 .add(upsample())
-                .add(conv(32, 3, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
+                .add(conv(48, 3, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
                 .add(upsample())
-                .add(conv(16, 3, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
+                .add(conv(24, 3, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
                 .add(conv(1, 3, 1, 1)).add(Activation.tanhBlock());
     }
 

@@ -51,6 +51,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * ({@code <part>.params}), the per-step losses ({@code losses.csv}) and their plot ({@code loss-curve.png}).
  */
 public final class ZooTrainer {
+    /** Target of real images in the discriminator's loss (one-sided label smoothing). */
+    public static final float REAL_LABEL = 0.9f;
+    /** The discriminator's learning rate relative to the generator's. */
+    public static final float DISC_LR_FACTOR = 0.5f;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Called after every step with the losses of that step. */
@@ -111,7 +115,8 @@ public final class ZooTrainer {
             }
             Map<String, Optimizer> optimizers = new LinkedHashMap<>();
             for (String part : parts.keySet()) {
-                optimizers.put(part, Optimizer.adam().optLearningRateTracker(Tracker.fixed(opts.learningRate()))
+                float lr = "discriminator".equals(part) ? opts.learningRate() * DISC_LR_FACTOR : opts.learningRate();
+                optimizers.put(part, Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr))
                         .optBeta1(opts.beta1()).build());
             }
             ParameterStore ps = new ParameterStore(manager, false);
@@ -196,7 +201,10 @@ public final class ZooTrainer {
             NDArray fake = generate(ps, g, sm, yFake, bs, true).stopGradient();
             NDArray dReal = d.forward(ps, new NDList(batch.images(), yReal), true).get(0);
             NDArray dFake = d.forward(ps, new NDList(fake, yFake), true).get(0);
-            NDArray l = StableMath.softplus(dReal.neg()).mean().add(StableMath.softplus(dFake).mean());
+            // one-sided label smoothing (real target REAL_LABEL) keeps the discriminator from saturating
+            NDArray realTerm = StableMath.softplus(dReal.neg()).mul(REAL_LABEL)
+                    .add(StableMath.softplus(dReal).mul(1f - REAL_LABEL));
+            NDArray l = realTerm.mean().add(StableMath.softplus(dFake).mean());
             lossD = l.getFloat();
             gc.backward(l);
         }

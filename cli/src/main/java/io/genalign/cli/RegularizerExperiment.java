@@ -1,0 +1,404 @@
+package io.genalign.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.genalign.cli.support.AtomicFiles;
+import io.genalign.cli.support.ImageGrids;
+import io.genalign.cli.support.Plots;
+import io.genalign.cli.support.Provenance;
+import io.genalign.cli.support.RunFolder;
+import io.genalign.core.eval.Fid;
+import io.genalign.core.eval.GaussianFit;
+import io.genalign.core.gaussianity.GaussianityStats;
+import io.genalign.core.gaussianity.Gradients;
+import io.genalign.core.gaussianity.Mpgr;
+import io.genalign.core.gaussianity.PermutationMode;
+import io.genalign.core.gaussianity.Regularizer;
+import io.genalign.core.gaussianity.Regularizers;
+import io.genalign.core.model.Condition;
+import io.genalign.core.model.Reward;
+import io.genalign.core.noise.AlignmentResult;
+import io.genalign.core.noise.NoiseAlignmentOptions;
+import io.genalign.core.noise.NoiseOptimizer;
+import io.genalign.core.noise.StepRecord;
+import io.genalign.core.runtime.EngineBootstrap;
+import io.genalign.core.runtime.Tensors;
+import io.genalign.zoo.Prompts;
+import io.genalign.zoo.Zoo;
+import io.genalign.zoo.ZooClassifier;
+import io.genalign.zoo.ZooEvaluation;
+import io.genalign.zoo.ZooGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code genalign experiment regularizers}: the MPGR paper's comparison on the built-in models. Every regularizer
+ * (none, norm, prno, kl, kurtosis, mpgr) aligns every class with several seeds for the same target reward; the
+ * final target, the held-out rewards, the FID of the aligned images against the real test bank, the Gaussianity
+ * of the final latents and the time per step are tabulated with 95% confidence intervals. Also the
+ * regularizer-only toy: a corrupted latent (checkerboard mixed with noise) is optimised by each regularizer
+ * alone and decoded.
+ */
+@Command(name = "regularizers", mixinStandardHelpOptions = true,
+        description = "Compare the Gaussianity regularizers for noise alignment on the built-in models.")
+public final class RegularizerExperiment implements Callable<Integer> {
+    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("docs", "results", "regularizers");
+
+    @Option(names = "--overwrite", description = "Replace an existing results folder.")
+    boolean overwrite;
+
+    @Option(names = "--reward", description = "Target reward (default: ${DEFAULT-VALUE}).")
+    String reward = "contrast";
+
+    @Option(names = "--held-out", description = "Held-out rewards (default: classifier-b, realism).")
+    List<String> heldOut = new ArrayList<>(List.of("classifier-b", "realism"));
+
+    @Option(names = "--regularizers", split = ",", description = "Regularizers (default: none,norm,prno,kl,kurtosis,mpgr).")
+    List<String> regularizers = new ArrayList<>(List.of("none", "norm", "prno", "kl", "kurtosis", "mpgr"));
+
+    @Option(names = "--seeds", description = "Seeds per class (default: ${DEFAULT-VALUE}).")
+    int seeds = 8;
+
+    @Option(names = "--steps", description = "Steps per run (default: ${DEFAULT-VALUE}).")
+    int steps = NoiseAlignmentOptions.DEFAULT_STEPS;
+
+    @Option(names = "--classes", split = ",", description = "Class ids (default: all ten).")
+    List<Integer> classes = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+
+    @Option(names = "--toy-steps", description = "Steps of the regularizer-only toy (default: ${DEFAULT-VALUE}).")
+    int toySteps = 500;
+
+    @Option(names = "--seed", description = "Base seed (default: ${DEFAULT-VALUE}).")
+    long seed = 7;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Final figures of one (regularizer, class) run, per seed. */
+    record Cell(String regularizer, int classId, double[] target, Map<String, double[]> heldOut, double[] ks,
+                double[] std, double[] power, double secondsPerStep, NDArray images) {}
+
+    @Override
+    public Integer call() throws IOException {
+        for (String r : regularizers) {
+            Regularizers.create(r, 0);
+        }
+        RunFolder folder = RunFolder.create(out, overwrite);
+        Provenance prov = Provenance.start("experiment regularizers", spec.commandLine().getParseResult().originalArgs());
+        NoiseAlignmentOptions options = NoiseAlignmentOptions.builder().optSteps(steps).build();
+        prov.config("reward", reward).config("held_out", heldOut).config("regularizers", regularizers)
+                .config("seeds_per_class", seeds).config("classes", classes).config("options", options.toMap())
+                .config("toy_steps", toySteps).seed("base", seed);
+        EngineBootstrap.start(seed);
+        PrintWriter o = spec.commandLine().getOut();
+        List<Cell> cells = new ArrayList<>();
+        Map<String, Double> fid = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        try (NDManager m = Tensors.newManager()) {
+            ZooGenerator g = Zoo.generator(m);
+            ZooClassifier featureNet = Zoo.featureNet(m);
+            Reward target = BuiltinModels.reward(reward, m);
+            List<Reward> held = new ArrayList<>();
+            for (String h : heldOut) {
+                held.add(BuiltinModels.reward(h, m));
+            }
+            double[][] realFeatures = ZooEvaluation.features(featureNet, io.genalign.zoo.RealBank.load().images(m));
+            GaussianFit realFit = GaussianFit.of(realFeatures);
+            for (String regName : regularizers) {
+                List<NDArray> finalImages = new ArrayList<>();
+                for (int c : classes) {
+                    try (NDManager sm = m.newSubManager()) {
+                        ai.djl.engine.Engine.getInstance().setRandomSeed((int) (seed * 1000 + c));
+                        NDArray z0 = sm.randomNormal(new Shape(seeds).addAll(g.latentShape()));
+                        NoiseOptimizer.Builder b = NoiseOptimizer.builder().setGenerator(g)
+                                .setCondition(Condition.repeat(Prompts.className(c), c, seeds)).addTarget(target, 1.0)
+                                .optOptions(options)
+                                .optRegularizer("none".equals(regName) ? null : Regularizers.create(regName, seed + c));
+                        held.forEach(b::addHeldOut);
+                        long s0 = System.nanoTime();
+                        AlignmentResult r;
+                        try (NoiseOptimizer opt = b.build()) {
+                            r = opt.run(z0, null);
+                        }
+                        double perStep = (System.nanoTime() - s0) / 1e9 / Math.max(1, r.stepsRun());
+                        StepRecord last = r.history().get(r.history().size() - 1);
+                        NDArray imgs = r.bestImages().duplicate();
+                        imgs.attach(m);
+                        finalImages.add(imgs);
+                        cells.add(new Cell(regName, c, r.bestTarget(), heldAt(r), ksOf(r.bestLatents()),
+                                stdOf(r.bestLatents()), powerOf(r.bestLatents()), perStep, imgs));
+                        o.printf(Locale.ROOT, "%-9s class %d: target %.4f -> %.4f, %.3f s/step%n", regName, c,
+                                StepRecord.mean(r.initialTarget()), StepRecord.mean(r.bestTarget()), perStep);
+                        o.flush();
+                    }
+                }
+                NDArray all = NDArrays.concat(new NDList(finalImages.toArray(new NDArray[0])), 0);
+                fid.put(regName, Fid.distance(GaussianFit.of(ZooEvaluation.features(featureNet, all)), realFit));
+                NDArray grid = pickGrid(finalImages, seeds);
+                ImageGrids.write(folder.file("aligned-" + regName + ".png"), grid, classes.size(), 3);
+            }
+            toy(folder, g, m, o);
+        }
+        prov.timing("total", (System.nanoTime() - t0) / 1e9);
+        writeTable(folder, cells, fid);
+        prov.write(folder.file("provenance.json"));
+        folder.commit();
+        o.println("results: " + folder.target().resolve("README.md"));
+        o.flush();
+        return 0;
+    }
+
+    private static Map<String, double[]> heldAt(AlignmentResult r) {
+        // held-out rewards at each seed's best step
+        Map<String, double[]> out = new LinkedHashMap<>();
+        int n = r.bestTarget().length;
+        for (String k : r.history().get(0).heldOut().keySet()) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                int step = r.bestStep()[i];
+                v[i] = r.history().get(Math.min(step, r.history().size() - 1)).heldOut().get(k)[i];
+            }
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    private static double[][] rows(NDArray z) {
+        long b = z.getShape().get(0);
+        double[] all = z.toType(DataType.FLOAT64, false).toDoubleArray();
+        int d = (int) (all.length / b);
+        double[][] out = new double[(int) b][];
+        for (int i = 0; i < b; i++) {
+            out[i] = java.util.Arrays.copyOfRange(all, i * d, (i + 1) * d);
+        }
+        return out;
+    }
+
+    private static double[] ksOf(NDArray z) {
+        double[][] r = rows(z);
+        double[] v = new double[r.length];
+        for (int i = 0; i < r.length; i++) {
+            v[i] = GaussianityStats.of(r[i]).ks();
+        }
+        return v;
+    }
+
+    private static double[] stdOf(NDArray z) {
+        double[][] r = rows(z);
+        double[] v = new double[r.length];
+        for (int i = 0; i < r.length; i++) {
+            v[i] = GaussianityStats.of(r[i]).std();
+        }
+        return v;
+    }
+
+    private static double[] powerOf(NDArray z) {
+        return Mpgr.builder().optPermutationMode(PermutationMode.NATURAL).build().terms(z).powerNatural();
+    }
+
+    private static NDArray pickGrid(List<NDArray> perClass, int seeds) {
+        List<NDArray> picks = new ArrayList<>();
+        for (int s = 0; s < Math.min(3, seeds); s++) {
+            for (NDArray a : perClass) {
+                picks.add(a.get(s + ":" + (s + 1)));
+            }
+        }
+        return NDArrays.concat(new NDList(picks.toArray(new NDArray[0])), 0);
+    }
+
+    /**
+     * The regularizer-only toy: z0 = 0.5·checkerboard + √0.75·noise (unit variance, spatially patterned), then
+     * Adam on the regularizer alone; the decoded images show which regularizers restore a clean sample.
+     */
+    private void toy(RunFolder folder, ZooGenerator g, NDManager m, PrintWriter o) throws IOException {
+        int classesShown = 10;
+        Shape ls = g.latentShape();
+        long d = ls.size();
+        double[] checker = new double[(int) d];
+        for (int i = 0; i < d; i++) {
+            long c = i / (ls.get(1) * ls.get(2));
+            long h = (i / ls.get(2)) % ls.get(1);
+            long w = i % ls.get(2);
+            checker[i] = ((c + h + w) % 2 == 0) ? 1 : -1;
+        }
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        NDArray noise = m.randomNormal(new Shape(classesShown).addAll(ls));
+        NDArray z0 = noise.mul((float) Math.sqrt(0.75)).add(m.create(checker, ls).toType(DataType.FLOAT32, false)
+                .mul(0.5f).expandDims(0));
+        Condition cond = Condition.of(Prompts.classNames(), new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        List<NDArray> grids = new ArrayList<>();
+        StringBuilder md = new StringBuilder("| regularizer | checkerboard correlation ⟨z, c⟩/D before → after | "
+                + "L_power natural before → after | KS before → after |\n|---|---|---|---|\n");
+        grids.add(g.generate(noise, cond).stopGradient());
+        grids.add(g.generate(z0, cond).stopGradient());
+        List<String> names = new ArrayList<>(List.of("clean noise", "corrupted"));
+        for (String regName : regularizers) {
+            if ("none".equals(regName)) {
+                continue;
+            }
+            Regularizer reg = Regularizers.create(regName, seed);
+            NDArray z = z0.duplicate();
+            double[] mAdam = new double[(int) (classesShown * d)];
+            double[] vAdam = new double[mAdam.length];
+            double[] zz = z.toType(DataType.FLOAT64, false).toDoubleArray();
+            for (int t = 1; t <= toySteps; t++) {
+                try (NDManager sm = m.newSubManager()) {
+                    NDArray zt = sm.create(zz, new Shape(classesShown).addAll(ls));
+                    double[] gr = Gradients.valueAndGradient(reg, zt).gradient().toDoubleArray();
+                    for (int i = 0; i < zz.length; i++) {
+                        mAdam[i] = 0.9 * mAdam[i] + 0.1 * gr[i];
+                        vAdam[i] = 0.999 * vAdam[i] + 0.001 * gr[i] * gr[i];
+                        double mh = mAdam[i] / (1 - Math.pow(0.9, t));
+                        double vh = vAdam[i] / (1 - Math.pow(0.999, t));
+                        zz[i] -= 0.01 * mh / (Math.sqrt(vh) + 1e-8);
+                    }
+                }
+            }
+            NDArray zf = m.create(zz, new Shape(classesShown).addAll(ls)).toType(DataType.FLOAT32, false);
+            grids.add(g.generate(zf, cond).stopGradient());
+            names.add(regName);
+            md.append(String.format(Locale.ROOT, "| %s | %.3f → %.3f | %.3f → %.3f | %.3f → %.3f |%n", regName,
+                    corr(z0, checker), corr(zf, checker), StepRecord.mean(powerOf(z0)), StepRecord.mean(powerOf(zf)),
+                    StepRecord.mean(ksOf(z0)), StepRecord.mean(ksOf(zf))));
+            o.println("toy " + regName + " done");
+            o.flush();
+        }
+        ImageGrids.write(folder.file("toy.png"), NDArrays.concat(new NDList(grids.toArray(new NDArray[0])), 0),
+                classesShown, 3);
+        AtomicFiles.writeString(folder.file("toy.md"), "Rows of toy.png, top to bottom: " + String.join(", ", names)
+                + ".\n\n" + md);
+    }
+
+    private static double corr(NDArray z, double[] checker) {
+        double[][] r = rows(z);
+        double s = 0;
+        for (double[] row : r) {
+            double dot = 0;
+            for (int i = 0; i < row.length; i++) {
+                dot += row[i] * checker[i];
+            }
+            s += dot / row.length;
+        }
+        return s / r.length;
+    }
+
+    static double[] meanCi(List<Double> v) {
+        double mean = 0;
+        for (double x : v) {
+            mean += x;
+        }
+        mean /= v.size();
+        double ss = 0;
+        for (double x : v) {
+            ss += (x - mean) * (x - mean);
+        }
+        double sd = v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : 0;
+        return new double[] {mean, 1.96 * sd / Math.sqrt(v.size())};
+    }
+
+    private void writeTable(RunFolder folder, List<Cell> cells, Map<String, Double> fid) throws IOException {
+        StringBuilder md = new StringBuilder();
+        List<String> heldNames = cells.isEmpty() ? List.of() : new ArrayList<>(cells.get(0).heldOut().keySet());
+        md.append("| regularizer | target ").append(reward);
+        for (String h : heldNames) {
+            md.append(" | held-out ").append(h);
+        }
+        md.append(" | FID (aligned vs real bank) | latent KS | latent std | L_power natural | s/step |\n|---");
+        md.append("|---".repeat(6 + heldNames.size())).append("|\n");
+        Map<String, double[]> bars = new LinkedHashMap<>();
+        for (String reg : regularizers) {
+            List<Double> t = new ArrayList<>();
+            Map<String, List<Double>> h = new LinkedHashMap<>();
+            List<Double> ks = new ArrayList<>();
+            List<Double> std = new ArrayList<>();
+            List<Double> pw = new ArrayList<>();
+            List<Double> time = new ArrayList<>();
+            for (Cell c : cells) {
+                if (!c.regularizer().equals(reg)) {
+                    continue;
+                }
+                for (int i = 0; i < c.target().length; i++) {
+                    t.add(c.target()[i]);
+                    ks.add(c.ks()[i]);
+                    std.add(c.std()[i]);
+                    pw.add(c.power()[i]);
+                    for (String k : heldNames) {
+                        h.computeIfAbsent(k, x -> new ArrayList<>()).add(c.heldOut().get(k)[i]);
+                    }
+                }
+                time.add(c.secondsPerStep());
+            }
+            md.append("| ").append(reg).append(" | ").append(ci(t));
+            for (String k : heldNames) {
+                md.append(" | ").append(ci(h.get(k)));
+            }
+            md.append(String.format(Locale.ROOT, " | %.2f | %s | %s | %s | %s |%n", fid.get(reg), ci(ks), ci(std),
+                    ci(pw), ci(time)));
+            bars.put(reg, new double[] {meanCi(t)[0]});
+        }
+        AtomicFiles.writeString(folder.file("table.md"), md.toString());
+        StringBuilder csv = new StringBuilder("regularizer,class,seed,target");
+        for (String k : heldNames) {
+            csv.append(",heldout_").append(k);
+        }
+        csv.append(",latent_ks,latent_std,power_natural,seconds_per_step\n");
+        for (Cell c : cells) {
+            for (int i = 0; i < c.target().length; i++) {
+                csv.append(c.regularizer()).append(',').append(c.classId()).append(',').append(i).append(',')
+                        .append(c.target()[i]);
+                for (String k : heldNames) {
+                    csv.append(',').append(c.heldOut().get(k)[i]);
+                }
+                csv.append(',').append(c.ks()[i]).append(',').append(c.std()[i]).append(',').append(c.power()[i])
+                        .append(',').append(c.secondsPerStep()).append('\n');
+            }
+        }
+        AtomicFiles.writeString(folder.file("runs.csv"), csv.toString());
+        double[] x = new double[regularizers.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (String k : heldNames) {
+            double[] y = new double[regularizers.size()];
+            for (int i = 0; i < y.length; i++) {
+                String reg = regularizers.get(i);
+                List<Double> v = new ArrayList<>();
+                for (Cell c : cells) {
+                    if (c.regularizer().equals(reg)) {
+                        for (double d : c.heldOut().get(k)) {
+                            v.add(d);
+                        }
+                    }
+                }
+                y[i] = meanCi(v)[0];
+            }
+            series.put("held-out " + k, y);
+        }
+        if (!series.isEmpty()) {
+            Plots.lines(folder.file("heldout.png"), "Held-out rewards by regularizer (x: " + String.join(", ",
+                    regularizers) + ")", "regularizer index", "mean held-out reward", x, series);
+        }
+    }
+
+    private static String ci(List<Double> v) {
+        double[] mc = meanCi(v);
+        return String.format(Locale.ROOT, "%.4f ± %.4f", mc[0], mc[1]);
+    }
+
+}
