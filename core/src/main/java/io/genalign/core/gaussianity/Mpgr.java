@@ -3,8 +3,6 @@ package io.genalign.core.gaussianity;
 import static io.genalign.core.gaussianity.Flat.num;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -194,24 +192,23 @@ public final class Mpgr implements Regularizer {
     }
 
     /**
-     * |X_k| for all D bins, shape (B, D): a real FFT mirrored with |X_k| = |X_(D−k)|, and a safe square root
-     * (value 0 and gradient 0 where X_k = 0).
+     * |X_k| for all D bins, shape (B, D): a real FFT (bins 0..⌊D/2⌋) completed with the mirrored bins
+     * |X_k| = |X_(D−k)|, k = ⌊D/2⌋+1..D−1. The square root is taken of max(|X_k|², ε²) with ε far below any
+     * representable magnitude of interest (1e-30 in float64, 1e-20 in float32): the value is exact to
+     * rounding, and where X_k = 0 the clamp gives a zero gradient instead of sqrt's infinite one.
      */
     static NDArray magnitudes(NDArray x) {
-        long b = x.getShape().get(0);
         int d = (int) x.getShape().get(1);
         NDArray spec = x.rfft(d, 1).real(); // (B, D/2+1, 2)
         NDArray p = spec.square().sum(new int[] {2});
-        NDArray positive = p.gt(num(p, 0.0));
-        NDArray safe = NDArrays.where(positive, p, p.onesLike());
-        NDArray half = NDArrays.where(positive, safe.sqrt(), p.zerosLike());
-        long[] mirror = new long[d];
-        for (int k = 0; k < d; k++) {
-            mirror[k] = Math.min(k, d - k);
+        boolean f64 = x.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64;
+        NDArray half = p.maximum(f64 ? (Number) 1e-60 : (Number) 1e-40f).sqrt();
+        int mirrored = d - (d / 2 + 1); // bins D/2+1 .. D-1 equal bins D-D/2-1 .. 1, reversed
+        if (mirrored == 0) {
+            return half;
         }
-        NDManager m = x.getManager();
-        NDArray idx = m.create(mirror, new Shape(1, d)).repeat(0, b);
-        return half.gather(idx, 1);
+        NDArray tail = half.get(":, 1:" + (mirrored + 1)).flip(1);
+        return half.concat(tail, 1);
     }
 
     private NDArray permute(NDArray x) {
