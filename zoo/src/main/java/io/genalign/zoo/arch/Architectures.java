@@ -25,7 +25,7 @@ public final class Architectures {
     /** Number of classes. */
     public static final int CLASSES = 10;
     /** Feature length of the discriminator's body. */
-    public static final int DISC_FEATURES = 256;
+    public static final int DISC_FEATURES = 128;
     /** Feature length of the feature network. */
     public static final int FEATURE_NET_DIM = 64;
 
@@ -59,13 +59,16 @@ public final class Architectures {
                 .add(conv(1, 3, 1, 1)).add(Activation.tanhBlock());
     }
 
-    /** Discriminator: conv4 s2 32 → LReLU; conv4 s2 64 → LReLU; flatten; linear 256 → LReLU; projection head. */
+    /**
+     * Discriminator: conv4 s2 32 → LReLU; conv4 s2 64 → LReLU; conv3 128 → LReLU; global average pool (the
+     * 128 features); projection head. Deliberately small, so that it does not overpower the generator.
+     */
     public static ProjectionDiscriminatorBlock discriminator() {
         Block body = new SequentialBlock()
                 .add(conv(32, 4, 2, 1)).add(Activation.leakyReluBlock(0.2f))
                 .add(conv(64, 4, 2, 1)).add(Activation.leakyReluBlock(0.2f))
-                .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(DISC_FEATURES).build()).add(Activation.leakyReluBlock(0.2f));
+                .add(conv(DISC_FEATURES, 3, 1, 1)).add(Activation.leakyReluBlock(0.2f))
+                .add(Pool.globalAvgPool2dBlock());
         return new ProjectionDiscriminatorBlock(body, DISC_FEATURES);
     }
 

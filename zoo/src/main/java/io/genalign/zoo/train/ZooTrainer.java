@@ -53,6 +53,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class ZooTrainer {
     /** Target of real images in the discriminator's loss (one-sided label smoothing). */
     public static final float REAL_LABEL = 0.9f;
+    /** Standard deviation of the instance noise added to every image the discriminator sees in training. */
+    public static final float INSTANCE_NOISE = 0.1f;
     /** The discriminator's learning rate relative to the generator's. */
     public static final float DISC_LR_FACTOR = 0.5f;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -199,7 +201,9 @@ public final class ZooTrainer {
         double lossD;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray fake = generate(ps, g, sm, yFake, bs, true).stopGradient();
-            NDArray dReal = d.forward(ps, new NDList(batch.images(), yReal), true).get(0);
+            NDArray real = batch.images().add(sm.randomNormal(batch.images().getShape()).mul(INSTANCE_NOISE));
+            fake = fake.add(sm.randomNormal(fake.getShape()).mul(INSTANCE_NOISE));
+            NDArray dReal = d.forward(ps, new NDList(real, yReal), true).get(0);
             NDArray dFake = d.forward(ps, new NDList(fake, yFake), true).get(0);
             // one-sided label smoothing (real target REAL_LABEL) keeps the discriminator from saturating
             NDArray realTerm = StableMath.softplus(dReal.neg()).mul(REAL_LABEL)
@@ -213,6 +217,7 @@ public final class ZooTrainer {
         double lossG;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray fake = generate(ps, g, sm, yFake2, bs, true);
+            fake = fake.add(sm.randomNormal(fake.getShape()).mul(INSTANCE_NOISE));
             NDArray dFake = d.forward(ps, new NDList(fake, yFake2), true).get(0);
             NDArray l = StableMath.softplus(dFake.neg()).mean();
             lossG = l.getFloat();
