@@ -57,40 +57,42 @@ public final class Zoo {
     }
 
     public static ZooGenerator generator(NDManager parent) {
-        return new ZooGenerator(load(parent, ZooModels.GAN, "generator", Architectures.generator(),
+        return new ZooGenerator(load(parent, ZooModels.GAN, "generator", Architectures::generator,
                 new Shape(1, Architectures.LATENT.get(0) + Architectures.CLASSES, 7, 7)));
     }
 
     /** The generator from a weight file (e.g. {@code generator.params} of a {@code genalign zoo train gan} run). */
     public static ZooGenerator generatorFromFile(NDManager parent, Path file) throws IOException {
-        return new ZooGenerator(loadFile(parent, file, Architectures.generator(),
+        return new ZooGenerator(loadFile(parent, file, Architectures::generator,
                 new Shape(1, Architectures.LATENT.get(0) + Architectures.CLASSES, 7, 7)));
     }
 
     public static ZooDiscriminator discriminator(NDManager parent) {
-        return new ZooDiscriminator(load(parent, ZooModels.GAN, "discriminator", Architectures.discriminator(),
+        return new ZooDiscriminator(load(parent, ZooModels.GAN, "discriminator", Architectures::discriminator,
                 new Shape(1, 1, 28, 28), new Shape(1, Architectures.CLASSES)));
     }
 
     /** Classifier A, the reward model that alignment optimises. */
     public static ZooClassifier classifierA(NDManager parent) {
         return new ZooClassifier(ZooModels.CLASSIFIER_A, load(parent, ZooModels.CLASSIFIER_A, ZooModels.CLASSIFIER_A,
-                Architectures.classifierA(), new Shape(1, 1, 28, 28)), 128);
+                Architectures::classifierA, new Shape(1, 1, 28, 28)), 128);
     }
 
     /** Classifier B, the held-out judge. */
     public static ZooClassifier classifierB(NDManager parent) {
         return new ZooClassifier(ZooModels.CLASSIFIER_B, load(parent, ZooModels.CLASSIFIER_B, ZooModels.CLASSIFIER_B,
-                Architectures.classifierB(), new Shape(1, 1, 28, 28)), 96);
+                Architectures::classifierB, new Shape(1, 1, 28, 28)), 96);
     }
 
     /** The feature network for FID and the Inception-Score-like score. */
     public static ZooClassifier featureNet(NDManager parent) {
         return new ZooClassifier(ZooModels.FEATURE_NET, load(parent, ZooModels.FEATURE_NET, ZooModels.FEATURE_NET,
-                Architectures.featureNet(), new Shape(1, 1, 28, 28)), Architectures.FEATURE_NET_DIM);
+                Architectures::featureNet, new Shape(1, 1, 28, 28)), Architectures.FEATURE_NET_DIM);
     }
 
-    private static ZooBlock load(NDManager parent, String model, String part, Block block, Shape... inputShapes) {
+    private static ZooBlock load(NDManager parent, String model, String part,
+                                 java.util.function.Supplier<Block> factory, Shape... inputShapes) {
+        Block block = factory.get();
         ModelManifest mf = manifest(model);
         String file = part + ".params";
         String resource = RESOURCE_ROOT + model + "/" + file;
@@ -110,15 +112,17 @@ public final class Zoo {
             throw new UncheckedIOException(new IOException(resource + ": cannot load the weights: " + e.getMessage(),
                     e));
         }
-        return new ZooBlock(block, m);
+        return new ZooBlock(block, m, factory, inputShapes);
     }
 
     /** Loads weights from a file (e.g. a freshly trained model) instead of the shipped resources. */
-    static ZooBlock loadFile(NDManager parent, Path file, Block block, Shape... inputShapes) throws IOException {
+    static ZooBlock loadFile(NDManager parent, Path file, java.util.function.Supplier<Block> factory,
+                             Shape... inputShapes) throws IOException {
+        Block block = factory.get();
         NDManager m = parent.newSubManager();
         block.initialize(m, DataType.FLOAT32, inputShapes);
         ZooTrainer.load(block, m, file);
-        return new ZooBlock(block, m);
+        return new ZooBlock(block, m, factory, inputShapes);
     }
 
     private static ModelManifest manifestOrNull(String model) {

@@ -10,12 +10,67 @@ final class ZooBlock implements AutoCloseable {
     private final Block block;
     private final NDManager manager;
     private final ParameterStore store;
+    private final ai.djl.ndarray.types.DataType dataType;
 
-    ZooBlock(Block block, NDManager manager) {
+    private final java.util.function.Supplier<Block> factory;
+    private final ai.djl.ndarray.types.Shape[] inputShapes;
+
+    /**
+     * @param block       the loaded block (float32)
+     * @param manager     the manager that owns its parameters
+     * @param factory     builds a fresh, uninitialised block of the same architecture
+     * @param inputShapes the input shapes used to initialise it
+     */
+    ZooBlock(Block block, NDManager manager, java.util.function.Supplier<Block> factory,
+             ai.djl.ndarray.types.Shape... inputShapes) {
+        this(block, manager, ai.djl.ndarray.types.DataType.FLOAT32, factory, inputShapes);
+    }
+
+    private ZooBlock(Block block, NDManager manager, ai.djl.ndarray.types.DataType dataType,
+                     java.util.function.Supplier<Block> factory, ai.djl.ndarray.types.Shape... inputShapes) {
         this.block = block;
         this.manager = manager;
         this.store = new ParameterStore(manager, false);
+        this.dataType = dataType;
+        this.factory = factory;
+        this.inputShapes = inputShapes;
         block.freezeParameters(true);
+    }
+
+    /**
+     * This block's parameters cast to {@code type} (float64 is for verification: finite-difference checks of
+     * the ReLU networks need double precision and tiny steps). Float32 returns this block.
+     */
+    ZooBlock as(ai.djl.ndarray.types.DataType type) {
+        if (type == dataType) {
+            return this;
+        }
+        // DJL's Block.cast is not implemented: build the architecture again in the new type and copy the values
+        Block copy = factory.get();
+        NDManager m = manager.newSubManager();
+        copy.initialize(m, type, inputShapes);
+        var src = block.getParameters();
+        var dst = copy.getParameters();
+        for (int i = 0; i < src.size(); i++) {
+            double[] v = src.get(i).getValue().getArray().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                    .toDoubleArray();
+            dst.get(i).getValue().getArray().set(java.nio.DoubleBuffer.wrap(v));
+        }
+        return new ZooBlock(copy, m, type, factory, inputShapes);
+    }
+
+    /** The type inputs must have. */
+    ai.djl.ndarray.types.DataType dataType() {
+        return dataType;
+    }
+
+    /** Throws a clear IllegalArgumentException when {@code a} is not of this block's type. */
+    void requireType(ai.djl.ndarray.NDArray a, String what) {
+        if (a.getDataType() != dataType) {
+            throw new IllegalArgumentException("this built-in model runs in " + dataType.name().toLowerCase(
+                    java.util.Locale.ROOT) + "; " + what + " are " + a.getDataType()
+                    + " (cast before they enter the graph)");
+        }
     }
 
     /** Forward in inference mode; differentiable with respect to the inputs. */

@@ -62,8 +62,13 @@ public final class ZooClassifier implements Classifier, FeatureExtractor {
 
     private NDList forward(NDArray images) {
         ModelInputs.requireBatch(images, Architectures.IMAGE, "images");
-        ZooGenerator.requireFloat32(images, "images");
+        block.requireType(images, "images");
         return block.forward(new NDList(images));
+    }
+
+    static NDArray oneHot(NDManager m, int[] classes, ai.djl.ndarray.types.DataType type) {
+        NDArray h = oneHot(m, classes);
+        return type == ai.djl.ndarray.types.DataType.FLOAT32 ? h : h.toType(type, false);
     }
 
     static NDArray oneHot(NDManager m, int[] classes) {
@@ -75,6 +80,11 @@ public final class ZooClassifier implements Classifier, FeatureExtractor {
             v[i * Architectures.CLASSES + classes[i]] = 1f;
         }
         return m.create(v, new Shape(classes.length, Architectures.CLASSES));
+    }
+
+    /** The same classifier with float64 parameters (for verification; inputs must then be float64). */
+    public ZooClassifier asFloat64() {
+        return new ZooClassifier(name, block.as(ai.djl.ndarray.types.DataType.FLOAT64), featureDim);
     }
 
     @Override

@@ -32,18 +32,23 @@ public final class ZooDiscriminator implements Discriminator {
     public NDArray logits(NDArray images, Condition condition) {
         int b = ModelInputs.requireBatch(images, Architectures.IMAGE, "images");
         ModelInputs.requireCondition(condition, b);
-        ZooGenerator.requireFloat32(images, "images");
-        NDArray y = ZooClassifier.oneHot(images.getManager(), condition.classIds());
+        block.requireType(images, "images");
+        NDArray y = ZooClassifier.oneHot(images.getManager(), condition.classIds(), block.dataType());
         return block.forward(new NDList(images, y)).get(0);
     }
 
     @Override
     public NDArray features(NDArray images) {
         int b = ModelInputs.requireBatch(images, Architectures.IMAGE, "images");
-        ZooGenerator.requireFloat32(images, "images");
+        block.requireType(images, "images");
         // the features do not depend on the class; any one-hot input gives the same body output
-        NDArray y = ZooClassifier.oneHot(images.getManager(), new int[b]);
+        NDArray y = ZooClassifier.oneHot(images.getManager(), new int[b], block.dataType());
         return block.forward(new NDList(images, y)).get(1);
+    }
+
+    /** The same discriminator with float64 parameters (for verification; inputs must then be float64). */
+    public ZooDiscriminator asFloat64() {
+        return new ZooDiscriminator(block.as(ai.djl.ndarray.types.DataType.FLOAT64));
     }
 
     @Override

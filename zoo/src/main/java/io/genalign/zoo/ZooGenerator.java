@@ -2,7 +2,6 @@ package io.genalign.zoo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Generator;
@@ -36,16 +35,15 @@ public final class ZooGenerator implements Generator {
     public NDArray generate(NDArray latents, Condition condition) {
         int b = ModelInputs.requireBatch(latents, Architectures.LATENT, "latents");
         ModelInputs.requireCondition(condition, b);
-        requireFloat32(latents, "latents");
-        NDArray oneHot = ZooClassifier.oneHot(latents.getManager(), condition.classIds());
+        block.requireType(latents, "latents");
+        NDArray oneHot = ZooClassifier.oneHot(latents.getManager(), condition.classIds(), block.dataType());
         return block.forward(new NDList(ZooTrainer.withClassMaps(latents, oneHot))).singletonOrThrow();
     }
 
-    static void requireFloat32(NDArray a, String what) {
-        if (a.getDataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException("the built-in models run in float32; " + what + " are "
-                    + a.getDataType() + " (cast before they enter the graph)");
-        }
+
+    /** The same generator with float64 parameters (for verification; inputs must then be float64). */
+    public ZooGenerator asFloat64() {
+        return new ZooGenerator(block.as(ai.djl.ndarray.types.DataType.FLOAT64));
     }
 
     @Override

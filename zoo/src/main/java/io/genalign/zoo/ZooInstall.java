@@ -61,10 +61,10 @@ public final class ZooInstall {
         try (NDManager m = Tensors.newManager()) {
             switch (model) {
                 case ZooModels.CLASSIFIER_A, ZooModels.CLASSIFIER_B, ZooModels.FEATURE_NET -> {
-                    var block = switch (model) {
-                        case ZooModels.CLASSIFIER_A -> Architectures.classifierA();
-                        case ZooModels.CLASSIFIER_B -> Architectures.classifierB();
-                        default -> Architectures.featureNet();
+                    java.util.function.Supplier<ai.djl.nn.Block> block = switch (model) {
+                        case ZooModels.CLASSIFIER_A -> Architectures::classifierA;
+                        case ZooModels.CLASSIFIER_B -> Architectures::classifierB;
+                        default -> Architectures::featureNet;
                     };
                     int dim = switch (model) {
                         case ZooModels.CLASSIFIER_A -> 128;
@@ -84,12 +84,12 @@ public final class ZooInstall {
                     Path bDir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.CLASSIFIER_B);
                     Path fDir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.FEATURE_NET);
                     try (ZooGenerator g = new ZooGenerator(Zoo.loadFile(m, dest.resolve("generator.params"),
-                            Architectures.generator(), new ai.djl.ndarray.types.Shape(1, 26, 7, 7)));
+                            Architectures::generator, new ai.djl.ndarray.types.Shape(1, 26, 7, 7)));
                          ZooClassifier b = new ZooClassifier(ZooModels.CLASSIFIER_B, Zoo.loadFile(m,
-                                 bDir.resolve(ZooModels.CLASSIFIER_B + ".params"), Architectures.classifierB(),
+                                 bDir.resolve(ZooModels.CLASSIFIER_B + ".params"), Architectures::classifierB,
                                  new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), 96);
                          ZooClassifier f = new ZooClassifier(ZooModels.FEATURE_NET, Zoo.loadFile(m,
-                                 fDir.resolve(ZooModels.FEATURE_NET + ".params"), Architectures.featureNet(),
+                                 fDir.resolve(ZooModels.FEATURE_NET + ".params"), Architectures::featureNet,
                                  new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), Architectures.FEATURE_NET_DIM)) {
                         quality.putAll(ZooEvaluation.ganFigures(g, b, f, m, data.test(), FIGURE_SEED));
                     }

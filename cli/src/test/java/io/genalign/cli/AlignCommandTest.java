@@ -1,0 +1,57 @@
+package io.genalign.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genalign.core.testing.GenalignTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AlignCommandTest extends GenalignTestBase {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writesAFullReportAndRefusesToOverwriteIt() throws Exception {
+        Path out = tmp.resolve("run");
+        GaussianityCommandTest.Run r = GaussianityCommandTest.run("align", "--prompt", "sneaker", "--steps", "3",
+                "--seeds", "2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("report: "), r.out());
+        for (String f : List.of("index.html", "initial.png", "best.png", "metrics.csv", "metrics.json", "target.png",
+                "heldout.png", "gaussianity.png", "provenance.json", "best_latents.npy", "initial_latents.npy")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+        assertEquals(1 + 4 * 2, csv.size(), "3 steps + the final evaluation, 2 seeds");
+        assertTrue(csv.get(0).contains("heldout_classifier-b") && csv.get(0).contains("heldout_realism"));
+        JsonNode prov = new ObjectMapper().readTree(out.resolve("provenance.json").toFile());
+        assertEquals("COMPLETED", prov.get("results").get("stop_reason").asText());
+        assertTrue(prov.get("peak_memory").get("process_peak_rss_bytes").asLong() > 0);
+        String before = Files.readString(out.resolve("metrics.csv"));
+        GaussianityCommandTest.Run again = GaussianityCommandTest.run("align", "--prompt", "sneaker", "--steps", "2",
+                "--out", out.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already exists"), again.err());
+        assertEquals(before, Files.readString(out.resolve("metrics.csv")));
+    }
+
+    @Test
+    void unknownPromptRewardOrRegularizerExitWith2() {
+        GaussianityCommandTest.Run r = GaussianityCommandTest.run("align", "--prompt", "a cat", "--out",
+                tmp.resolve("x").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("ankle boot"), r.err());
+        r = GaussianityCommandTest.run("align", "--reward", "beauty", "--out", tmp.resolve("y").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("classifier-a"), r.err());
+        r = GaussianityCommandTest.run("align", "--regularizer", "l2", "--out", tmp.resolve("z").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("mpgr"), r.err());
+    }
+}
