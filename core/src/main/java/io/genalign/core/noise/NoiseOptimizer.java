@@ -67,6 +67,9 @@ public final class NoiseOptimizer implements AutoCloseable {
     private StopReason stopReason;
     private String message = "";
     private final List<StepRecord> history = new ArrayList<>();
+    private long nanosTotal;
+    private long nanosRegularizer;
+    private long nanosRecord;
 
     private NoiseOptimizer(Builder b) {
         this.generator = b.generator;
@@ -126,9 +129,11 @@ public final class NoiseOptimizer implements AutoCloseable {
         // Memory: every array that outlives the step is attached to `next`; intermediates (including those
         // computed from the persistent arrays, which land in their manager) die with the old state manager.
         next = owner.newSubManager();
+        long t0 = System.nanoTime();
         try {
             return doStep();
         } finally {
+            nanosTotal += System.nanoTime() - t0;
             for (NDArray a : new NDArray[] {z, buffer, adamM, adamV, bestZ, bestImages, initialZ, initialImages}) {
                 if (a != null) {
                     a.attach(next);
@@ -147,6 +152,7 @@ public final class NoiseOptimizer implements AutoCloseable {
             boolean finite = ev.finite;
             NDArray gReg = null;
             double[] regValues = new double[b];
+            long r0 = System.nanoTime();
             if (regularizer != null) {
                 NDArray zr = z.duplicate();
                 zr.attach(sm);
@@ -159,6 +165,7 @@ public final class NoiseOptimizer implements AutoCloseable {
                 gReg = zr.getGradient().duplicate();
                 finite &= allFinite(regValues) && isFinite(gReg);
             }
+            nanosRegularizer += System.nanoTime() - r0;
             boolean[] improved = track(ev);
             double[] gradNorm = new double[b];
             Arrays.fill(gradNorm, Double.NaN);
@@ -253,6 +260,18 @@ public final class NoiseOptimizer implements AutoCloseable {
             }
         }
         return finalise();
+    }
+
+    /**
+     * Wall time spent so far, in seconds: {@code steps} (all of {@link #step()}), {@code regularizer} (its value and
+     * gradient) and {@code record} (the per-step Gaussianity statistics of the latents for the report).
+     */
+    public Map<String, Double> timings() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("steps", nanosTotal / 1e9);
+        m.put("regularizer", nanosRegularizer / 1e9);
+        m.put("record", nanosRecord / 1e9);
+        return m;
     }
 
     @Override
@@ -387,6 +406,15 @@ public final class NoiseOptimizer implements AutoCloseable {
     }
 
     private StepRecord record(Evaluation ev, double[] reg, double[] gradNorm, boolean[] improved) {
+        long t0 = System.nanoTime();
+        try {
+            return recordUntimed(ev, reg, gradNorm, improved);
+        } finally {
+            nanosRecord += System.nanoTime() - t0;
+        }
+    }
+
+    private StepRecord recordUntimed(Evaluation ev, double[] reg, double[] gradNorm, boolean[] improved) {
         int b = best.length;
         double[] mean = new double[b];
         double[] std = new double[b];
