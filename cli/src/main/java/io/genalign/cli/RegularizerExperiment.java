@@ -256,10 +256,15 @@ public final class RegularizerExperiment implements Callable<Integer> {
             double[] mAdam = new double[(int) (classesShown * d)];
             double[] vAdam = new double[mAdam.length];
             double[] zz = z.toType(DataType.FLOAT64, false).toDoubleArray();
-            for (int t = 1; t <= toySteps; t++) {
+            int stoppedAt = 0;
+            for (int t = 1; t <= toySteps && stoppedAt == 0; t++) {
                 try (NDManager sm = m.newSubManager()) {
                     NDArray zt = sm.create(zz, new Shape(classesShown).addAll(ls));
                     double[] gr = Gradients.valueAndGradient(reg, zt).gradient().toDoubleArray();
+                    if (!java.util.Arrays.stream(gr).allMatch(Double::isFinite)) {
+                        stoppedAt = t; // keep the last finite iterate, as the alignment loop does
+                        break;
+                    }
                     for (int i = 0; i < zz.length; i++) {
                         mAdam[i] = 0.9 * mAdam[i] + 0.1 * gr[i];
                         vAdam[i] = 0.999 * vAdam[i] + 0.001 * gr[i] * gr[i];
@@ -272,7 +277,9 @@ public final class RegularizerExperiment implements Callable<Integer> {
             NDArray zf = m.create(zz, new Shape(classesShown).addAll(ls)).toType(DataType.FLOAT32, false);
             grids.add(g.generate(zf, cond).stopGradient());
             names.add(regName);
-            md.append(String.format(Locale.ROOT, "| %s | %.3f → %.3f | %.3f → %.3f | %.3f → %.3f |%n", regName,
+            String label = stoppedAt == 0 ? regName
+                    : regName + " (gradient non-finite at step " + stoppedAt + "; last finite iterate shown)";
+            md.append(String.format(Locale.ROOT, "| %s | %.3f → %.3f | %.3f → %.3f | %.3f → %.3f |%n", label,
                     corr(z0, checker), corr(zf, checker), StepRecord.mean(powerOf(z0)), StepRecord.mean(powerOf(zf)),
                     StepRecord.mean(ksOf(z0)), StepRecord.mean(ksOf(zf))));
             o.println("toy " + regName + " done");

@@ -138,12 +138,13 @@ public final class ZooInstall {
                     + "ReLU; linear 10";
             case ZooModels.FEATURE_NET -> "CNN: conv3 32, BN, ReLU; conv3 s2 64, BN, ReLU; conv3 s2 128, BN, ReLU; "
                     + "global average pool; linear 64, ReLU (features); linear 10";
-            default -> "conditional DCGAN, non-saturating loss, one-sided label smoothing 0.9, instance noise 0.1, "
+            default -> "conditional DCGAN, non-saturating loss + mode-seeking term (MSGAN, weight 1), one-sided label smoothing 0.9, "
+                    + "instance noise 0.1, "
                     + "discriminator lr x0.5. "
-                    + "Generator: latent 16x7x7 + one-hot class maps; conv3 96, "
-                    + "BN, ReLU; nearest up x2; conv3 48, BN, ReLU; up x2; conv3 24, BN, ReLU; conv3 1, tanh. "
-                    + "Projection discriminator: conv4 s2 32, LReLU; conv4 s2 64, LReLU; conv3 128, LReLU; global "
-                    + "average pool (128 features); linear 1 + class embedding inner product";
+                    + "Generator: latent 16x7x7 + one-hot class maps; conv7 96, BN, ReLU; conv5 96, BN, ReLU; "
+                    + "nearest up x2; conv3 48, BN, ReLU; up x2; conv3 24, BN, ReLU; conv3 1, tanh. "
+                    + "Projection discriminator: conv4 s2 32, LReLU; conv4 s2 64, LReLU; conv3 64, LReLU; flatten; "
+                    + "linear 128, LReLU (128 features); linear 1 + class embedding inner product";
         };
     }
 

@@ -125,7 +125,7 @@ public final class Mpgr implements Regularizer {
         NDArray power = switch (mode) {
             case NATURAL -> powerLoss(x);
             case PERMUTED -> powerLoss(permute(x));
-            case BOTH -> powerLoss(x).add(powerLoss(permute(x))).mul(num(x, 0.5));
+            case BOTH -> bothPowerLoss(x);
         };
         return total.add(power.mul(num(x, lambdaPower)));
     }
@@ -181,6 +181,13 @@ public final class Mpgr implements Regularizer {
     }
 
     /** L_power per sample for a flattened batch (B, D) in the order given. */
+    /** (L_power(x) + L_power(πx)) / 2 with both spectra taken in one batched FFT (rows 0..B-1 natural, B..2B-1 permuted). */
+    private NDArray bothPowerLoss(NDArray x) {
+        long b = x.getShape().get(0);
+        NDArray both = powerLoss(x.concat(permute(x), 0));
+        return both.get(":" + b).add(both.get(b + ":")).mul(num(x, 0.5));
+    }
+
     NDArray powerLoss(NDArray x) {
         long b = x.getShape().get(0);
         long d = x.getShape().get(1);

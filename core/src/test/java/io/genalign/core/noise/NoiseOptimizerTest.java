@@ -81,8 +81,8 @@ class NoiseOptimizerTest extends GenalignTestBase {
         NDArray z0 = gauss(2, 1);
         double lr = 0.01;
         double mu = 0.9;
-        NoiseAlignmentOptions opts = NoiseAlignmentOptions.builder().optSteps(1).optLearningRate(lr).optMomentum(mu)
-                .build();
+        NoiseAlignmentOptions opts = NoiseAlignmentOptions.builder().optRule(UpdateRule.SGD_NESTEROV).optSteps(1)
+                .optLearningRate(lr).optMomentum(mu).build();
         try (NoiseOptimizer opt = base(2).optOptions(opts).build()) {
             AlignmentResult r = opt.run(z0, null);
             // g = d(-T)/dz = 2 (z - 0.5); buffer = g; step = g + mu g; z1 = z0 - lr (1 + mu) g
@@ -143,8 +143,8 @@ class NoiseOptimizerTest extends GenalignTestBase {
     void gradientClipBoundsEachSeedsStep() {
         NDArray z0 = gauss(2, 4);
         double clip = 0.01;
-        NoiseAlignmentOptions opts = NoiseAlignmentOptions.builder().optSteps(1).optLearningRate(1.0)
-                .optMomentum(0.0).optGradClip(clip).build();
+        NoiseAlignmentOptions opts = NoiseAlignmentOptions.builder().optRule(UpdateRule.SGD_NESTEROV).optSteps(1)
+                .optLearningRate(1.0).optMomentum(0.0).optGradClip(clip).build();
         try (NoiseOptimizer opt = base(2).optOptions(opts).build()) {
             AlignmentResult r = opt.run(z0, null);
             NDArray moved = r.bestLatents().sub(z0).reshape(2, -1).square().sum(new int[] {1}).sqrt();

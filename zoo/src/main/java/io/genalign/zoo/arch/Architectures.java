@@ -46,12 +46,14 @@ public final class Architectures {
 
     /**
      * Generator: input (B, 16 + 10, 7, 7), the latent with one-hot class maps concatenated; output (B, 1, 28, 28)
-     * through tanh. conv3 96 → BN → ReLU; up; conv3 48 → BN → ReLU; up; conv3 24 → BN → ReLU; conv3 1 → tanh.
-     * Sized to train on two CPU cores in about a quarter of an hour.
+     * through tanh. conv7 96 → BN → ReLU; conv5 96 → BN → ReLU (together a receptive field of ±5 latent cells,
+     * so every output pixel depends on almost the whole 7 x 7 latent: the shape of the garment is decided
+     * globally, not patch by patch); up; conv3 48 → BN → ReLU; up; conv3 24 → BN → ReLU; conv3 1 → tanh.
      */
     public static Block generator() {
         return new SequentialBlock()
-                .add(conv(96, 3, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
+                .add(conv(96, 7, 1, 3)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
+                .add(conv(96, 5, 1, 2)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
                 .add(upsample())
                 .add(conv(48, 3, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
                 .add(upsample())
@@ -60,15 +62,17 @@ public final class Architectures {
     }
 
     /**
-     * Discriminator: conv4 s2 32 → LReLU; conv4 s2 64 → LReLU; conv3 128 → LReLU; global average pool (the
-     * 128 features); projection head. Deliberately small, so that it does not overpower the generator.
+     * Discriminator: conv4 s2 32 → LReLU; conv4 s2 64 → LReLU; conv3 64 → LReLU; flatten (64 x 7 x 7); linear 128
+     * → LReLU (the 128 features); projection head. The flatten keeps where things are, so the discriminator
+     * judges the whole shape and not only local texture.
      */
     public static ProjectionDiscriminatorBlock discriminator() {
         Block body = new SequentialBlock()
                 .add(conv(32, 4, 2, 1)).add(Activation.leakyReluBlock(0.2f))
                 .add(conv(64, 4, 2, 1)).add(Activation.leakyReluBlock(0.2f))
-                .add(conv(DISC_FEATURES, 3, 1, 1)).add(Activation.leakyReluBlock(0.2f))
-                .add(Pool.globalAvgPool2dBlock());
+                .add(conv(64, 3, 1, 1)).add(Activation.leakyReluBlock(0.2f))
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(DISC_FEATURES).build()).add(Activation.leakyReluBlock(0.2f));
         return new ProjectionDiscriminatorBlock(body, DISC_FEATURES);
     }
 

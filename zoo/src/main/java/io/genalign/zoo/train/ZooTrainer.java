@@ -53,6 +53,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class ZooTrainer {
     /** Target of real images in the discriminator's loss (one-sided label smoothing). */
     public static final float REAL_LABEL = 0.9f;
+    /** Weight of the mode-seeking term 1 / (ratio + 1e-5) in the generator's loss (MSGAN's default). */
+    static final float MODE_SEEKING = 1f;
     /** Standard deviation of the instance noise added to every image the discriminator sees in training. */
     public static final float INSTANCE_NOISE = 0.1f;
     /** The discriminator's learning rate relative to the generator's. */
@@ -196,7 +198,10 @@ public final class ZooTrainer {
         int bs = (int) batch.images().getShape().get(0);
         SplittableRandom rng = new SplittableRandom(o.seed() * 31 + step);
         NDArray yFake = oneHot(sm, randomClasses(rng, bs));
-        NDArray yFake2 = oneHot(sm, randomClasses(rng, bs));
+        int half = bs / 2;
+        int[] paired = randomClasses(rng, bs);
+        System.arraycopy(paired, 0, paired, half, half); // rows i and i + half share a class (mode-seeking pairs)
+        NDArray yFake2 = oneHot(sm, paired);
         NDArray yReal = batch.labels().oneHot(10).toType(DataType.FLOAT32, false);
         double lossD;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -216,10 +221,14 @@ public final class ZooTrainer {
         zero(g);
         double lossG;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray fake = generate(ps, g, sm, yFake2, bs, true);
-            fake = fake.add(sm.randomNormal(fake.getShape()).mul(INSTANCE_NOISE));
+            NDArray z = sm.randomNormal(new Shape(bs).addAll(Architectures.LATENT));
+            NDArray clean = g.forward(ps, new NDList(withClassMaps(z, yFake2)), true).singletonOrThrow();
+            NDArray fake = clean.add(sm.randomNormal(clean.getShape()).mul(INSTANCE_NOISE));
             NDArray dFake = d.forward(ps, new NDList(fake, yFake2), true).get(0);
             NDArray l = StableMath.softplus(dFake.neg()).mean();
+            if (half > 0) {
+                l = l.add(modeSeeking(clean, z, half).add(1e-5f).pow(-1).mul(MODE_SEEKING));
+            }
             lossG = l.getFloat();
             gc.backward(l);
         }
@@ -229,6 +238,18 @@ public final class ZooTrainer {
         m.put("d_loss", lossD);
         m.put("g_loss", lossG);
         return m;
+    }
+
+    /**
+     * The mode-seeking ratio of Mao et al. (MSGAN, 2019): mean over pairs (i, i + half) of the same class of
+     * mean|G(z_i) − G(z_{i+half})| / mean|z_i − z_{i+half}|. The generator minimises its reciprocal, which
+     * penalises mapping different latents to the same image (mode collapse).
+     */
+    static NDArray modeSeeking(NDArray images, NDArray z, int half) {
+        NDArray dImg = images.get(":" + half).sub(images.get(half + ":" + 2 * half)).abs().reshape(half, -1)
+                .mean(new int[] {1});
+        NDArray dZ = z.get(":" + half).sub(z.get(half + ":" + 2 * half)).abs().reshape(half, -1).mean(new int[] {1});
+        return dImg.div(dZ).mean();
     }
 
     /** G(z, y) for fresh standard-normal latents: the latent and the one-hot maps concatenated on channels. */
