@@ -158,7 +158,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         writeTable(folder, cells, fid);
         prov.write(folder.file("provenance.json"));
         folder.commit();
-        o.println("results: " + folder.target().resolve("README.md"));
+        o.println("results: " + folder.target().resolve("table.md"));
         o.flush();
         return 0;
     }
