@@ -80,6 +80,21 @@ public final class Zoo {
                 io.genalign.zoo.diffusion.Diffusion.inputShapes(1)), io.genalign.zoo.diffusion.DdimSampler.defaults());
     }
 
+    /** The diffusion model from weight bytes (e.g. {@link #diffusionWeights()} or a file's content). */
+    public static ZooDiffusion diffusionFromBytes(NDManager parent, byte[] weights) throws IOException {
+        Block block = io.genalign.zoo.diffusion.Diffusion.newUNet();
+        NDManager m = parent.newSubManager();
+        try {
+            block.initialize(m, DataType.FLOAT32, io.genalign.zoo.diffusion.Diffusion.inputShapes(1));
+            block.loadParameters(m, new DataInputStream(new ByteArrayInputStream(weights)));
+        } catch (ai.djl.MalformedModelException | RuntimeException e) {
+            m.close();
+            throw new IOException("not weights of the zoo diffusion model: " + e.getMessage(), e);
+        }
+        return new ZooDiffusion(new ZooBlock(block, m, io.genalign.zoo.diffusion.Diffusion::newUNet,
+                io.genalign.zoo.diffusion.Diffusion.inputShapes(1)), io.genalign.zoo.diffusion.DdimSampler.defaults());
+    }
+
     /**
      * The shipped diffusion weights as bytes, after the sha256 check: what preference fine-tuning starts from
      * (it loads them twice, a trainable policy and a frozen reference).
