@@ -114,6 +114,14 @@ public final class DpoCommand implements Callable<Integer> {
     @Option(names = "--eval-per-class", description = "Samples per class before/after (default: ${DEFAULT-VALUE}).")
     int evalPerClass = DEFAULT_EVAL_PER_CLASS;
 
+    @Option(names = "--ddim-steps", description = "DDIM steps of the samples made for pairs and the before/after "
+            + "comparison (default: ${DEFAULT-VALUE}).")
+    int ddimSteps = io.genalign.zoo.diffusion.Diffusion.SAMPLING_STEPS;
+
+    @Option(names = "--guidance", description = "Classifier-free guidance of those samples (default: "
+            + "${DEFAULT-VALUE}).")
+    float guidance = io.genalign.zoo.diffusion.Diffusion.GUIDANCE;
+
     @Option(names = "--seed", description = "Seed of pairs, pair order, timesteps and noise (default: 0).")
     long seed = 0;
 
@@ -129,6 +137,8 @@ public final class DpoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Divergence d = Divergence.parse(divergence);
+        io.genalign.zoo.diffusion.DdimSampler sampler = new io.genalign.zoo.diffusion.DdimSampler(
+                io.genalign.zoo.diffusion.Diffusion.schedule(), ddimSteps, guidance);
         DpoOptions o = DpoOptions.builder().setDivergence(d).optBetaDpo(beta).optBetaOut(betaOut).optLearningRate(lr)
                 .optWeightDecay(weightDecay).optWarmupSteps(warmup).optGradClip(clip).optSteps(steps)
                 .optPairsPerStep(batch).optSeed(seed).optCheckpointEvery(checkpointEvery).build();
@@ -140,7 +150,7 @@ public final class DpoCommand implements Callable<Integer> {
         Path work = folder.target().resolveSibling(folder.target().getFileName() + ".work");
         Files.createDirectories(work);
         Provenance prov = Provenance.start("dpo", spec.commandLine().getParseResult().originalArgs());
-        prov.config("options", o.toMap()).config("base", base == null ? "zoo diffusion " + Zoo.manifest("diffusion")
+        prov.config("options", o.toMap()).config("sampler", sampler.describe()).config("base", base == null ? "zoo diffusion " + Zoo.manifest("diffusion")
                 .sha256() : base.toString()).config("work", work.toString()).seed("run", seed);
         PrintWriter pw = spec.commandLine().getOut();
         EngineBootstrap.start(seed);
@@ -152,7 +162,8 @@ public final class DpoCommand implements Callable<Integer> {
             if (pairs == null && !Files.exists(pairDir.resolve(PreferencePairs.INDEX))) {
                 long t0 = System.nanoTime();
                 try (NDManager pm = m.newSubManager(); ZooDiffusion g = BuiltinModels.diffusion(pm, base)) {
-                    PairMaker.Made made = PairMaker.make(pm, g, j, PairsCommand.classes(List.of()), perPrompt, seed);
+                    PairMaker.Made made = PairMaker.make(pm, g.withSampler(sampler), j,
+                            PairsCommand.classes(List.of()), perPrompt, seed);
                     PreferencePairs.write(pairDir, made.pairs());
                 }
                 prov.timing("make_pairs", (System.nanoTime() - t0) / 1e9);
@@ -166,7 +177,8 @@ public final class DpoCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 PreferenceEvaluation before;
                 try (ZooDiffusion g = Zoo.diffusionFromBytes(m, baseWeights)) {
-                    before = PreferenceEvaluation.of(g, j, a, f, bank, m, evalPerClass, seed + 77);
+                    before = PreferenceEvaluation.of(g.withSampler(sampler), j, a, f, bank, m, evalPerClass,
+                            seed + 77);
                 }
                 prov.timing("evaluate_before", (System.nanoTime() - t0) / 1e9);
                 DiffusionDpoTrainer.Result r = train(set, o, work, baseWeights);
@@ -174,7 +186,8 @@ public final class DpoCommand implements Callable<Integer> {
                 t0 = System.nanoTime();
                 PreferenceEvaluation after;
                 try (ZooDiffusion g = Zoo.diffusionFromFile(m, r.policyWeights())) {
-                    after = PreferenceEvaluation.of(g, j, a, f, bank, m, evalPerClass, seed + 77);
+                    after = PreferenceEvaluation.of(g.withSampler(sampler), j, a, f, bank, m, evalPerClass,
+                            seed + 77);
                 }
                 prov.timing("evaluate_after", (System.nanoTime() - t0) / 1e9);
                 Files.copy(r.policyWeights(), folder.file("policy.params"));

@@ -39,6 +39,11 @@ public record DdimSampler(NoiseSchedule schedule, int steps, float guidance) {
         return new DdimSampler(Diffusion.schedule(), Diffusion.SAMPLING_STEPS, Diffusion.GUIDANCE);
     }
 
+    /** E.g. {@code DDIM 20 steps, guidance 2.0, T=400}. */
+    public String describe() {
+        return "DDIM " + steps + " steps, guidance " + guidance + ", T=" + schedule.steps();
+    }
+
     /** The timesteps visited, in decreasing order. */
     public int[] timesteps() {
         int t = schedule.steps();

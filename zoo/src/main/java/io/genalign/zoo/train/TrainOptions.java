@@ -25,7 +25,7 @@ public record TrainOptions(int steps, int batchSize, float learningRate, float b
             case ZooModels.FEATURE_NET:
                 return new TrainOptions(1600, 128, 1e-3f, 0.9f, 303, 0, 60_000, 200);
             case ZooModels.DIFFUSION:
-                return new TrainOptions(2800, 48, 1e-3f, 0.9f, 505, 0, 60_000, 200);
+                return new TrainOptions(2200, 48, 1e-3f, 0.9f, 505, 0, 60_000, 200);
             default:
                 return new TrainOptions(4000, 32, 2e-4f, 0.5f, 404, 0, 60_000, 250);
         }
