@@ -160,8 +160,11 @@ public final class ZooEvaluation {
         for (int c = 0; c < 10; c++) {
             for (int from = 0; from < perClass; from += 100) {
                 int k = Math.min(100, perClass - from);
-                NDArray z = m.randomNormal(new Shape(k).addAll(g.latentShape()));
-                parts.add(g.generate(z, Condition.repeat(io.genalign.zoo.Prompts.className(c), c, k)).stopGradient());
+                try (NDManager cm = m.newSubManager()) {
+                    NDArray z = cm.randomNormal(new Shape(k).addAll(g.latentShape()));
+                    NDArray img = g.generate(z, Condition.repeat(io.genalign.zoo.Prompts.className(c), c, k));
+                    parts.add(m.create(img.toFloatArray(), img.getShape())); // keep only the images
+                }
             }
         }
         return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts.toArray(new NDArray[0])), 0);

@@ -74,7 +74,6 @@ public record DdimSampler(NoiseSchedule schedule, int steps, float guidance) {
             cls = Arrays.copyOf(classes, 2 * b);
             Arrays.fill(cls, b, 2 * b, DiffusionUNet.NULL_CLASS);
         }
-        NDArray cond = Diffusion.conditions(m, cls, noise.getDataType());
         NDArray x = noise;
         NDArray x0 = null;
         int[] ts = timesteps();
@@ -84,16 +83,26 @@ public record DdimSampler(NoiseSchedule schedule, int steps, float guidance) {
             double abNext = i + 1 < ts.length ? schedule.alphaBar(ts[i + 1]) : 1.0;
             int[] tArr = new int[cls.length];
             Arrays.fill(tArr, t);
-            NDArray in = guided ? x.concat(x, 0) : x;
-            NDArray eps = model.apply(new NDList(in, NoiseSchedule.timeInput(m, tArr, x.getDataType()), cond));
-            if (guided) {
-                NDArray ec = eps.get("0:" + b);
-                NDArray eu = eps.get(b + ":" + (2 * b));
-                eps = eu.add(ec.sub(eu).mul(guidance));
+            // every step in its own manager: a network call leaves many intermediate arrays, freed here
+            try (NDManager sm = m.newSubManager()) {
+                NDArray xs = x.duplicate();
+                xs.attach(sm);
+                NDArray in = guided ? xs.concat(xs, 0) : xs;
+                NDArray cond = Diffusion.conditions(sm, cls, noise.getDataType());
+                NDArray eps = model.apply(new NDList(in, NoiseSchedule.timeInput(sm, tArr, x.getDataType()), cond));
+                if (guided) {
+                    NDArray ec = eps.get("0:" + b);
+                    NDArray eu = eps.get(b + ":" + (2 * b));
+                    eps = eu.add(ec.sub(eu).mul(guidance));
+                }
+                NDArray x0s = xs.sub(eps.mul((float) Math.sqrt(1 - ab))).div((float) Math.sqrt(ab)).clip(-1f, 1f);
+                eps = xs.sub(x0s.mul((float) Math.sqrt(ab))).div((float) Math.sqrt(1 - ab));
+                NDArray next = x0s.mul((float) Math.sqrt(abNext)).add(eps.mul((float) Math.sqrt(1 - abNext)));
+                next.attach(m);
+                x0s.attach(m);
+                x = next;
+                x0 = x0s;
             }
-            x0 = x.sub(eps.mul((float) Math.sqrt(1 - ab))).div((float) Math.sqrt(ab)).clip(-1f, 1f);
-            eps = x.sub(x0.mul((float) Math.sqrt(ab))).div((float) Math.sqrt(1 - ab));
-            x = x0.mul((float) Math.sqrt(abNext)).add(eps.mul((float) Math.sqrt(1 - abNext)));
         }
         return x0;
     }
