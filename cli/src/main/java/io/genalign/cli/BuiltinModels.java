@@ -18,6 +18,32 @@ final class BuiltinModels {
     private BuiltinModels() {}
 
     /**
+     * The diffusion model: the zoo's, or the weights in {@code base} (a {@code policy.params} of a DPO run or a
+     * {@code diffusion.params} of {@code genalign zoo train diffusion}), with the default DDIM sampler.
+     */
+    static io.genalign.zoo.ZooDiffusion diffusion(NDManager m, java.nio.file.Path base) throws java.io.IOException {
+        return base == null ? Zoo.diffusion(m) : Zoo.diffusionFromFile(m, base);
+    }
+
+    /** The diffusion weights as bytes: the zoo's (sha256-checked) or the file {@code base}. */
+    static byte[] diffusionWeights(java.nio.file.Path base) throws java.io.IOException {
+        return base == null ? Zoo.diffusionWeights() : java.nio.file.Files.readAllBytes(base);
+    }
+
+    /** Default terms of the preference judge (the "human value" proxies; classifier A stays a separate axis). */
+    static final List<String> DEFAULT_JUDGE = List.of("realism=1", "contrast=1");
+
+    /** A preference judge from {@code NAME[=WEIGHT]} terms (see {@link #reward}); the rewards live in {@code m}. */
+    static io.genalign.core.preference.PreferenceJudge judge(List<String> terms, NDManager m) {
+        io.genalign.core.preference.PreferenceJudge.Builder b = io.genalign.core.preference.PreferenceJudge.builder();
+        for (java.util.Map.Entry<String, Double> e : AlignCommand.parseRewards(terms.isEmpty() ? DEFAULT_JUDGE : terms)
+                .entrySet()) {
+            b.add(reward(e.getKey(), m), e.getValue());
+        }
+        return b.build();
+    }
+
+    /**
      * A reward by name: {@code classifier-a} and {@code classifier-b} give log p(prompt's class | image) under that
      * classifier, {@code realism} the discriminator's log σ(logit), {@code contrast} the pixel standard deviation.
      */

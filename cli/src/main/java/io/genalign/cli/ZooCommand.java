@@ -70,7 +70,8 @@ public final class ZooCommand implements Runnable {
                     "Writes checkpoints, losses.csv, loss-curve.png, the weights and a manifest with measured figures "
                     + "into the work folder."})
     public static final class TrainCommand implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL", description = "One of: classifier-a, classifier-b, feature-net, gan.")
+        @Parameters(paramLabel = "MODEL",
+                description = "One of: classifier-a, classifier-b, feature-net, gan, diffusion.")
         String model;
 
         @Option(names = "--work", paramLabel = "DIR", description = "Work folder (default: runs/zoo/MODEL).")

@@ -67,6 +67,42 @@ public final class Zoo {
                 new Shape(1, Architectures.LATENT.get(0) + Architectures.CLASSES, 7, 7)));
     }
 
+    /** The diffusion model (EMA weights) with the default DDIM sampler. */
+    public static ZooDiffusion diffusion(NDManager parent) {
+        return new ZooDiffusion(load(parent, ZooModels.DIFFUSION, ZooModels.DIFFUSION,
+                io.genalign.zoo.diffusion.Diffusion::newUNet,
+                io.genalign.zoo.diffusion.Diffusion.inputShapes(1)), io.genalign.zoo.diffusion.DdimSampler.defaults());
+    }
+
+    /** The diffusion model from a weight file (e.g. {@code diffusion.params} of a training or DPO run). */
+    public static ZooDiffusion diffusionFromFile(NDManager parent, Path file) throws IOException {
+        return new ZooDiffusion(loadFile(parent, file, io.genalign.zoo.diffusion.Diffusion::newUNet,
+                io.genalign.zoo.diffusion.Diffusion.inputShapes(1)), io.genalign.zoo.diffusion.DdimSampler.defaults());
+    }
+
+    /** The diffusion model from weight bytes (e.g. {@link #diffusionWeights()} or a file's content). */
+    public static ZooDiffusion diffusionFromBytes(NDManager parent, byte[] weights) throws IOException {
+        Block block = io.genalign.zoo.diffusion.Diffusion.newUNet();
+        NDManager m = parent.newSubManager();
+        try {
+            block.initialize(m, DataType.FLOAT32, io.genalign.zoo.diffusion.Diffusion.inputShapes(1));
+            block.loadParameters(m, new DataInputStream(new ByteArrayInputStream(weights)));
+        } catch (ai.djl.MalformedModelException | RuntimeException e) {
+            m.close();
+            throw new IOException("not weights of the zoo diffusion model: " + e.getMessage(), e);
+        }
+        return new ZooDiffusion(new ZooBlock(block, m, io.genalign.zoo.diffusion.Diffusion::newUNet,
+                io.genalign.zoo.diffusion.Diffusion.inputShapes(1)), io.genalign.zoo.diffusion.DdimSampler.defaults());
+    }
+
+    /**
+     * The shipped diffusion weights as bytes, after the sha256 check: what preference fine-tuning starts from
+     * (it loads them twice, a trainable policy and a frozen reference).
+     */
+    public static byte[] diffusionWeights() {
+        return verifiedBytes(ZooModels.DIFFUSION, ZooModels.DIFFUSION);
+    }
+
     public static ZooDiscriminator discriminator(NDManager parent) {
         return new ZooDiscriminator(load(parent, ZooModels.GAN, "discriminator", Architectures::discriminator,
                 new Shape(1, 1, 28, 28), new Shape(1, Architectures.CLASSES)));
@@ -93,16 +129,8 @@ public final class Zoo {
     private static ZooBlock load(NDManager parent, String model, String part,
                                  java.util.function.Supplier<Block> factory, Shape... inputShapes) {
         Block block = factory.get();
-        ModelManifest mf = manifest(model);
-        String file = part + ".params";
-        String resource = RESOURCE_ROOT + model + "/" + file;
-        byte[] bytes = resourceBytes(resource);
-        String expected = mf.sha256() == null ? null : mf.sha256().get(file);
-        String actual = sha256(bytes);
-        if (expected == null || !expected.equals(actual)) {
-            throw new UncheckedIOException(new IOException(resource + ": sha256 " + actual + " does not match the "
-                    + "manifest (" + expected + "); the weights are corrupt or were replaced"));
-        }
+        String resource = RESOURCE_ROOT + model + "/" + part + ".params";
+        byte[] bytes = verifiedBytes(model, part);
         NDManager m = parent.newSubManager();
         try {
             block.initialize(m, DataType.FLOAT32, inputShapes);
@@ -113,6 +141,20 @@ public final class Zoo {
                     e));
         }
         return new ZooBlock(block, m, factory, inputShapes);
+    }
+
+    private static byte[] verifiedBytes(String model, String part) {
+        ModelManifest mf = manifest(model);
+        String file = part + ".params";
+        String resource = RESOURCE_ROOT + model + "/" + file;
+        byte[] bytes = resourceBytes(resource);
+        String expected = mf.sha256() == null ? null : mf.sha256().get(file);
+        String actual = sha256(bytes);
+        if (expected == null || !expected.equals(actual)) {
+            throw new UncheckedIOException(new IOException(resource + ": sha256 " + actual + " does not match the "
+                    + "manifest (" + expected + "); the weights are corrupt or were replaced"));
+        }
+        return bytes;
     }
 
     /** Loads weights from a file (e.g. a freshly trained model) instead of the shipped resources. */

@@ -115,6 +115,62 @@ public final class ZooEvaluation {
     }
 
     /**
+     * The diffusion model's figures, on {@code perClass} DDIM samples per class (seeded): FID against the
+     * 10,000 test images and, for scale, the FID of an equally large random subset of the test images against
+     * the full test set (the small-sample bias of FID); classifier B's share of samples of the requested class;
+     * the Inception-Score-like score; the sampler's settings.
+     */
+    public static Map<String, Object> diffusionFigures(ZooDiffusion g, Classifier b, ZooClassifier featureNet,
+                                                       NDManager m, FashionMnist.Split test, long seed, int perClass) {
+        Map<String, Object> q = new LinkedHashMap<>();
+        try (NDManager sm = m.newSubManager()) {
+            NDArray real = testImages(sm, test);
+            double[][] realFeatures = features(featureNet, real);
+            NDArray fake = sampleInChunks(g, sm, perClass, seed);
+            double[][] fakeFeatures = features(featureNet, fake);
+            int n = fakeFeatures.length;
+            q.put("fid_generated_vs_test", Fid.distance(GaussianFit.of(fakeFeatures), GaussianFit.of(realFeatures)));
+            int[] perm = io.genalign.zoo.train.ZooTrainer.shuffled(realFeatures.length, seed);
+            double[][] subset = new double[n][];
+            for (int i = 0; i < n; i++) {
+                subset[i] = realFeatures[perm[i]];
+            }
+            q.put("fid_test_subset_vs_test", Fid.distance(GaussianFit.of(subset), GaussianFit.of(realFeatures)));
+            int[] pred = predict(b, fake);
+            int hits = 0;
+            for (int i = 0; i < pred.length; i++) {
+                if (pred[i] == i / perClass) {
+                    hits++;
+                }
+            }
+            q.put("classifier_b_share_of_requested_class", (double) hits / pred.length);
+            q.put("inception_like_score_generated", InceptionLikeScore.score(probabilities(featureNet, fake), 10).mean());
+            q.put("samples", n);
+            q.put("sample_seed", seed);
+            q.put("ddim_steps", g.sampler().steps());
+            q.put("guidance", (double) g.sampler().guidance());
+        }
+        return q;
+    }
+
+    /** {@code perClass} samples of every class, in class order, generated in chunks of at most 100 per call. */
+    public static NDArray sampleInChunks(Generator g, NDManager m, int perClass, long seed) {
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        java.util.List<NDArray> parts = new java.util.ArrayList<>();
+        for (int c = 0; c < 10; c++) {
+            for (int from = 0; from < perClass; from += 100) {
+                int k = Math.min(100, perClass - from);
+                try (NDManager cm = m.newSubManager()) {
+                    NDArray z = cm.randomNormal(new Shape(k).addAll(g.latentShape()));
+                    NDArray img = g.generate(z, Condition.repeat(io.genalign.zoo.Prompts.className(c), c, k));
+                    parts.add(m.create(img.toFloatArray(), img.getShape())); // keep only the images
+                }
+            }
+        }
+        return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts.toArray(new NDArray[0])), 0);
+    }
+
+    /**
      * The GAN's figures: FID of 1,000 samples per class against the test set and, beside it, the FID of the even
      * half of the test set against the odd half; the share of samples that classifier B assigns to the
      * requested class; the Inception-Score-like score of the samples and of the test set (10 splits).

@@ -34,6 +34,12 @@ public final class ZooInstall {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Seed of the samples the GAN's figures are measured on. */
     public static final long FIGURE_SEED = 20251124L;
+    /**
+     * Samples per class of the diffusion model's figures (fewer than the GAN's 1,000: each sample costs
+     * {@code 2 x SAMPLING_STEPS} network calls); the manifest records the count beside an equal-size real
+     * baseline.
+     */
+    public static final int DIFFUSION_SAMPLES_PER_CLASS = 100;
 
     private ZooInstall() {}
 
@@ -50,6 +56,7 @@ public final class ZooInstall {
         Files.createDirectories(dest);
         JsonNode info = JSON.readTree(workDir.resolve("training.json").toFile());
         List<String> parts = ZooModels.GAN.equals(model) ? List.of("generator", "discriminator") : List.of(model);
+        // the diffusion model ships only its EMA weights (diffusion.params), not the raw trained ones
         Map<String, String> sha = new LinkedHashMap<>();
         for (String p : parts) {
             Path src = workDir.resolve(p + ".params");
@@ -80,6 +87,14 @@ public final class ZooInstall {
                         }
                     }
                 }
+                case ZooModels.DIFFUSION -> {
+                    try (ZooDiffusion g = Zoo.diffusionFromFile(m, dest.resolve(ZooModels.DIFFUSION + ".params"));
+                         ZooClassifier b = installedClassifierB(m, resourceRoot);
+                         ZooClassifier f = installedFeatureNet(m, resourceRoot)) {
+                        quality.putAll(ZooEvaluation.diffusionFigures(g, b, f, m, data.test(), FIGURE_SEED,
+                                DIFFUSION_SAMPLES_PER_CLASS));
+                    }
+                }
                 default -> {
                     Path bDir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.CLASSIFIER_B);
                     Path fDir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.FEATURE_NET);
@@ -106,6 +121,19 @@ public final class ZooInstall {
         Files.copy(workDir.resolve("loss-curve.png"), dest.resolve("loss-curve.png"),
                 StandardCopyOption.REPLACE_EXISTING);
         return mf;
+    }
+
+    private static ZooClassifier installedClassifierB(NDManager m, Path resourceRoot) throws IOException {
+        Path dir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.CLASSIFIER_B);
+        return new ZooClassifier(ZooModels.CLASSIFIER_B, Zoo.loadFile(m, dir.resolve(ZooModels.CLASSIFIER_B
+                + ".params"), Architectures::classifierB, new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), 96);
+    }
+
+    private static ZooClassifier installedFeatureNet(NDManager m, Path resourceRoot) throws IOException {
+        Path dir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.FEATURE_NET);
+        return new ZooClassifier(ZooModels.FEATURE_NET, Zoo.loadFile(m, dir.resolve(ZooModels.FEATURE_NET
+                + ".params"), Architectures::featureNet, new ai.djl.ndarray.types.Shape(1, 1, 28, 28)),
+                Architectures.FEATURE_NET_DIM);
     }
 
     private static void writeReference(ZooClassifier f, NDManager m, FashionMnist data, Path resourceRoot)
@@ -138,6 +166,14 @@ public final class ZooInstall {
                     + "ReLU; linear 10";
             case ZooModels.FEATURE_NET -> "CNN: conv3 32, BN, ReLU; conv3 s2 64, BN, ReLU; conv3 s2 128, BN, ReLU; "
                     + "global average pool; linear 64, ReLU (features); linear 10";
+            case ZooModels.DIFFUSION -> "class-conditional DDPM, epsilon prediction, cosine schedule T="
+                    + io.genalign.zoo.diffusion.Diffusion.TIMESTEPS + ", label dropout "
+                    + io.genalign.zoo.diffusion.Diffusion.LABEL_DROPOUT + " for classifier-free guidance, EMA "
+                    + io.genalign.zoo.diffusion.Diffusion.EMA_DECAY + " (shipped weights). UNet: conv3 32; res 32 @28; "
+                    + "conv3 s2 64; res 64 @14; conv3 s2 64; res 64 @7; up, skip, res 64 @14; up, skip, res 32 @28; "
+                    + "GN, SiLU, conv3 1; res = GN-SiLU-conv3 + linear(time+class embedding 64) GN-SiLU-conv3 + skip. "
+                    + "Sampler: DDIM (eta 0), " + io.genalign.zoo.diffusion.Diffusion.SAMPLING_STEPS
+                    + " steps, guidance " + io.genalign.zoo.diffusion.Diffusion.GUIDANCE;
             default -> "conditional DCGAN, non-saturating loss + mode-seeking term (MSGAN, weight 1), one-sided label smoothing 0.9, "
                     + "instance noise 0.1, "
                     + "discriminator lr x0.5. "

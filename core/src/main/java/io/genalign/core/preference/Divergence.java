@@ -16,6 +16,13 @@ public record Divergence(DivergenceKind kind, double alpha) {
     /** The alpha presets of the experiments (f-DPO's released set). */
     public static final double[] ALPHA_PRESETS = {0.3, 0.5, 0.7};
     private static final double LOG2 = Math.log(2.0);
+    /**
+     * Cap on the exponent of FORWARD_KL's e^(−s) and ALPHA's e^(−alpha s) (as TRL's {@code cap_exp}): beyond
+     * it, phi is held at its value at the cap and its gradient is 0. e^50 ≈ 5.2e21 leaves room for the
+     * factors beta_out and kappa and for the difference phi(s_w) − phi(s_l) in float32, whose exp overflows at
+     * 88.7; uncapped, a strongly suppressed winner and loser (s ≪ 0 for both) gave −inf − (−inf) = NaN.
+     */
+    public static final double EXP_CAP = 50.0;
 
     public Divergence {
         if (kind == null) {
@@ -94,11 +101,12 @@ public record Divergence(DivergenceKind kind, double alpha) {
             case REVERSE_KL:
                 return s.mul(num(s, 1.0));
             case FORWARD_KL:
-                return s.neg().exp().neg();
+                return s.neg().minimum(num(s, EXP_CAP)).exp().neg();
             case JENSEN_SHANNON:
                 return StableMath.softplus(s.neg()).neg().add(num(s, LOG2));
             case ALPHA:
-                return s.mul(num(s, -alpha)).exp().neg().add(num(s, 1.0)).div(num(s, alpha));
+                return s.mul(num(s, -alpha)).minimum(num(s, EXP_CAP)).exp().neg().add(num(s, 1.0))
+                        .div(num(s, alpha));
             default:
                 throw new IllegalStateException(kind.toString());
         }
@@ -110,17 +118,20 @@ public record Divergence(DivergenceKind kind, double alpha) {
             case REVERSE_KL:
                 return s;
             case FORWARD_KL:
-                return -Math.exp(-s);
+                return -Math.exp(Math.min(-s, EXP_CAP));
             case JENSEN_SHANNON:
                 return LOG2 - StableMath.softplus(-s);
             case ALPHA:
-                return -Math.expm1(-alpha * s) / alpha;
+                return -Math.expm1(Math.min(-alpha * s, EXP_CAP)) / alpha;
             default:
                 throw new IllegalStateException(kind.toString());
         }
     }
 
-    /** phi'(s) on a double: 1, e^(-s), sigmoid(-s), e^(-alpha s). */
+    /**
+     * phi'(s) on a double: 1, e^(-s), sigmoid(-s), e^(-alpha s) (the uncapped derivative; see
+     * {@link #EXP_CAP}).
+     */
     public double phiPrime(double s) {
         switch (kind) {
             case REVERSE_KL:
@@ -133,6 +144,18 @@ public record Divergence(DivergenceKind kind, double alpha) {
                 return Math.exp(-alpha * s);
             default:
                 throw new IllegalStateException(kind.toString());
+        }
+    }
+
+    /** Whether phi is held at the exponent cap at s (FORWARD_KL: −s &gt; cap; ALPHA: −alpha s &gt; cap). */
+    public boolean capped(double s) {
+        switch (kind) {
+            case FORWARD_KL:
+                return -s > EXP_CAP;
+            case ALPHA:
+                return -alpha * s > EXP_CAP;
+            default:
+                return false;
         }
     }
 

@@ -54,10 +54,24 @@ public final class FDpoLoss {
     }
 
     /** Per-pair quantities of one batch; tensors have shape (P) and stay on the autograd graph. */
-    public record Result(NDArray sW, NDArray sL, NDArray margin, NDArray loss) {
+    public record Result(Divergence divergence, NDArray sW, NDArray sL, NDArray margin, NDArray loss) {
         /** The batch loss: the mean over pairs. */
         public NDArray meanLoss() {
             return loss.mean();
+        }
+
+        /**
+         * The share of log-ratios (winners and losers together) at which phi was held at the exponent cap
+         * ({@link Divergence#EXP_CAP}); 0 for REVERSE_KL and JENSEN_SHANNON.
+         */
+        public double cappedShare() {
+            double[] w = sW.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+            double[] l = sL.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+            int n = 0;
+            for (int i = 0; i < w.length; i++) {
+                n += (divergence.capped(w[i]) ? 1 : 0) + (divergence.capped(l[i]) ? 1 : 0);
+            }
+            return n / (2.0 * w.length);
         }
 
         /** The fraction of pairs with M &gt; 0 (strict), Diffusion-DPO's implicit accuracy. */
@@ -97,7 +111,7 @@ public final class FDpoLoss {
         NDArray sL = deltaL.mul(Divergence.num(deltaL, -kappa));
         NDArray margin = divergence.phi(sW).sub(divergence.phi(sL)).mul(Divergence.num(sW, betaOut));
         NDArray loss = StableMath.softplus(margin.neg());
-        return new Result(sW, sL, margin, loss);
+        return new Result(divergence, sW, sL, margin, loss);
     }
 
     /** Reference per-pair loss on doubles (for logging and tests). */

@@ -203,6 +203,114 @@ class FDpoLossTest extends GenalignTestBase {
         assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, r.loss().getDataType());
     }
 
+    /** Spec §10 fact 13: extreme log-ratios (|s| = 50 and 1e3) give finite losses and gradients in both types. */
+    @Test
+    void lossAndGradientsStayFiniteAtExtremeLogRatios() {
+        double kappa = 2500;
+        double[] extremes = {50, -50, 1e3, -1e3};
+        for (Divergence d : all()) {
+            FDpoLoss loss = FDpoLoss.builder().setDivergence(d).optKappa(kappa).build();
+            for (ai.djl.ndarray.types.DataType type : new ai.djl.ndarray.types.DataType[] {
+                    ai.djl.ndarray.types.DataType.FLOAT32, ai.djl.ndarray.types.DataType.FLOAT64}) {
+                double[] w = new double[extremes.length * extremes.length];
+                double[] l = new double[w.length];
+                for (int i = 0; i < extremes.length; i++) {
+                    for (int j = 0; j < extremes.length; j++) {
+                        w[i * extremes.length + j] = -extremes[i] / kappa; // Delta = -s/kappa
+                        l[i * extremes.length + j] = -extremes[j] / kappa;
+                    }
+                }
+                NDArray dw = manager.create(w).toType(type, false);
+                NDArray dl = manager.create(l).toType(type, false);
+                dw.setRequiresGradient(true);
+                dl.setRequiresGradient(true);
+                FDpoLoss.Result r;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    r = loss.compute(dw, dl);
+                    gc.backward(r.loss().sum());
+                }
+                String what = d.label() + " " + type;
+                for (double v : r.loss().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray()) {
+                    assertTrue(Double.isFinite(v) && v >= 0, what + " loss " + v);
+                }
+                for (NDArray g : new NDArray[] {dw.getGradient(), dl.getGradient()}) {
+                    for (double v : g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray()) {
+                        assertTrue(Double.isFinite(v), what + " gradient " + v);
+                    }
+                }
+                for (int k = 0; k < w.length; k++) {
+                    assertTrue(Double.isFinite(loss.loss(w[k], l[k])), what + " double loss");
+                }
+                double share = r.cappedShare();
+                if (d.kind() == DivergenceKind.FORWARD_KL || d.kind() == DivergenceKind.ALPHA) {
+                    // only s = -1e3 passes the cap (-alpha s = 300..700 > 50); s = -50 sits at or below it
+                    assertEquals(0.25, share, 1e-12, what + " capped share");
+                } else {
+                    assertEquals(0.0, share, 0.0, what);
+                }
+            }
+        }
+    }
+
+    /** Spec §10 fact 7: phi_JS(s) − phi_JS(−s) = s, so L_JS(beta; s, −s) = L_RKL(beta/2; s, −s). */
+    @Test
+    void jensenShannonAtBetaEqualsReverseKlAtHalfBetaOnAntisymmetricPairs() {
+        Divergence js = Divergence.jensenShannon();
+        for (double s : new double[] {-7, -2, -0.3, 0, 0.7, 2.5, 9}) {
+            assertEquals(s, js.phi(s) - js.phi(-s), 1e-12 * Math.max(1, Math.abs(s)));
+            for (double beta : new double[] {0.5, 1, 3}) {
+                FDpoLoss l1 = FDpoLoss.builder().setDivergence(js).optKappa(1).optBetaOut(beta).build();
+                FDpoLoss l2 = FDpoLoss.builder().setDivergence(Divergence.reverseKl()).optKappa(1)
+                        .optBetaOut(beta / 2).build();
+                assertEquals(l2.loss(-s, s), l1.loss(-s, s), 1e-12, "s " + s + " beta " + beta);
+            }
+        }
+    }
+
+    /** Spec §10 fact 3: L(s_w, s_l) − L(s_l, s_w) = −M. */
+    @Test
+    void swapIdentity() {
+        Random rng = new Random(SEED + 3);
+        for (Divergence d : all()) {
+            FDpoLoss loss = FDpoLoss.builder().setDivergence(d).optKappa(1).optBetaOut(1.7).build();
+            for (int i = 0; i < 50; i++) {
+                double a = 2 * rng.nextGaussian();
+                double b = 2 * rng.nextGaussian();
+                double m = loss.margin(a, b);
+                assertEquals(-m, loss.loss(a, b) - loss.loss(b, a), 1e-10 * Math.max(1, Math.abs(m)), d.label());
+            }
+        }
+    }
+
+    /** Spec §10 facts 5 and 9: phi' matches finite differences; dL/ds_w at s = 0 is −beta_out/2 (JS: −beta_out/4). */
+    @Test
+    void phiPrimeAndTheGradientAtInitialisation() {
+        double h = 1e-6;
+        for (Divergence d : all()) {
+            for (double s : new double[] {-2, -0.3, 0, 0.7, 2.5}) {
+                double fd = (d.phi(s + h) - d.phi(s - h)) / (2 * h);
+                assertEquals(fd, d.phiPrime(s), 1e-5, d.label() + " phi'(" + s + ")");
+            }
+            double betaOut = 1.3;
+            FDpoLoss loss = FDpoLoss.builder().setDivergence(d).optKappa(1).optBetaOut(betaOut).build();
+            // s_w = -Delta_w with kappa = 1, so dL/ds_w = -dL/dDelta_w
+            double dLdSw = -(loss.loss(h, 0) - loss.loss(-h, 0)) / (2 * h);
+            double expected = d.kind() == DivergenceKind.JENSEN_SHANNON ? -betaOut / 4 : -betaOut / 2;
+            assertEquals(expected, dLdSw, 1e-6, d.label());
+        }
+    }
+
+    /** Spec §10 fact 6 at the spec's own points: alpha = 1e-6 and 1 − 1e-9, tolerance 1e-5. */
+    @Test
+    void alphaLimitsAtTheSpecPoints() {
+        Divergence small = Divergence.alpha(1e-6);
+        Divergence near1 = Divergence.alpha(1 - 1e-9);
+        for (double s : new double[] {-2, -0.3, 0, 0.7, 2.5}) {
+            assertEquals(s, small.phi(s), 1e-5, "alpha -> 0 at " + s);
+            assertEquals(1 - Math.exp(-s), near1.phi(s), 1e-5, "alpha -> 1 at " + s);
+        }
+    }
+
     @Test
     void badInputIsRejected() {
         FDpoLoss loss = FDpoLoss.builder().setDivergence(Divergence.reverseKl()).build();

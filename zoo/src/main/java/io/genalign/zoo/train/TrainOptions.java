@@ -24,6 +24,8 @@ public record TrainOptions(int steps, int batchSize, float learningRate, float b
                 return new TrainOptions(1600, 128, 1e-3f, 0.9f, 202, 10_000, 60_000, 200);
             case ZooModels.FEATURE_NET:
                 return new TrainOptions(1600, 128, 1e-3f, 0.9f, 303, 0, 60_000, 200);
+            case ZooModels.DIFFUSION:
+                return new TrainOptions(2200, 48, 1e-3f, 0.9f, 505, 0, 60_000, 200);
             default:
                 return new TrainOptions(6000, 32, 2e-4f, 0.5f, 404, 0, 60_000, 250);
         }

@@ -21,6 +21,9 @@ import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
 import io.genalign.zoo.arch.Architectures;
 import io.genalign.zoo.data.FashionMnist;
+import io.genalign.zoo.diffusion.Diffusion;
+import io.genalign.zoo.diffusion.DiffusionUNet;
+import io.genalign.zoo.diffusion.NoiseSchedule;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -89,6 +92,15 @@ public final class ZooTrainer {
                 d.initialize(manager, DataType.FLOAT32, new Shape(bs, 1, 28, 28), new Shape(bs, 10));
                 parts.put("generator", g);
                 parts.put("discriminator", d);
+            } else if (ZooModels.DIFFUSION.equals(model)) {
+                Block unet = Diffusion.newUNet();
+                unet.initialize(manager, DataType.FLOAT32, Diffusion.inputShapes(bs));
+                Block ema = Diffusion.newUNet();
+                ema.initialize(manager, DataType.FLOAT32, Diffusion.inputShapes(bs));
+                ema.freezeParameters(true);
+                Diffusion.copyParameters(unet, ema);
+                parts.put(DIFFUSION_RAW, unet);
+                parts.put(ZooModels.DIFFUSION, ema);
             } else {
                 Block c = switch (model) {
                     case ZooModels.CLASSIFIER_A -> Architectures.classifierA();
@@ -109,7 +121,7 @@ public final class ZooTrainer {
                 for (Map.Entry<String, Block> e : parts.entrySet()) {
                     load(e.getValue(), manager, workDir.resolve("checkpoint/" + e.getKey() + ".params"));
                     for (Pair<String, Parameter> p : e.getValue().getParameters()) {
-                        if (p.getValue().requiresGradient()) { // not BatchNorm's running statistics
+                        if (p.getValue().requiresGradient() && !isEma(model, e.getKey())) { // not BatchNorm's running statistics
                             p.getValue().getArray().setRequiresGradient(true);
                         }
                     }
@@ -119,6 +131,9 @@ public final class ZooTrainer {
             }
             Map<String, Optimizer> optimizers = new LinkedHashMap<>();
             for (String part : parts.keySet()) {
+                if (isEma(model, part)) {
+                    continue;
+                }
                 float lr = "discriminator".equals(part) ? opts.learningRate() * DISC_LR_FACTOR : opts.learningRate();
                 optimizers.put(part, Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr))
                         .optBeta1(opts.beta1()).build());
@@ -130,7 +145,12 @@ public final class ZooTrainer {
                 try (NDManager sm = manager.newSubManager()) {
                     Engine.getInstance().setRandomSeed((int) (opts.seed() * 7919 + step));
                     Batches.Batch batch = batches.batch(sm, step);
-                    if (ZooModels.GAN.equals(model)) {
+                    if (ZooModels.DIFFUSION.equals(model)) {
+                        losses = diffusionStep(sm, ps, parts.get(DIFFUSION_RAW), batch, optimizers.get(DIFFUSION_RAW),
+                                step, opts);
+                        Diffusion.emaUpdate(parts.get(ZooModels.DIFFUSION), parts.get(DIFFUSION_RAW),
+                                Diffusion.EMA_DECAY, step);
+                    } else if (ZooModels.GAN.equals(model)) {
                         losses = ganStep(sm, ps, parts.get("generator"), parts.get("discriminator"), batch,
                                 optimizers, step, opts);
                     } else {
@@ -166,7 +186,11 @@ public final class ZooTrainer {
             info.put("wall_seconds", previous + wall);
             info.put("resumed", resumed);
             long params = 0;
-            for (Block b : parts.values()) {
+            for (Map.Entry<String, Block> e : parts.entrySet()) {
+                if (isEma(model, e.getKey())) {
+                    continue;
+                }
+                Block b = e.getValue();
                 for (Pair<String, Parameter> p : b.getParameters()) {
                     params += p.getValue().getArray().size();
                 }
@@ -175,6 +199,44 @@ public final class ZooTrainer {
             JSON.writeValue(infoFile.toFile(), info);
             return new Result(model, workDir, opts.steps(), (System.nanoTime() - t0) / 1e9, weights, resumed);
         }
+    }
+
+    /** The diffusion model's trained (non-averaged) weights; the EMA weights are the part named "diffusion". */
+    public static final String DIFFUSION_RAW = "diffusion-raw";
+
+    private static boolean isEma(String model, String part) {
+        return ZooModels.DIFFUSION.equals(model) && ZooModels.DIFFUSION.equals(part);
+    }
+
+    /**
+     * One denoising step: t ~ U{0..T−1}, eps ~ N(0, I), labels replaced by "no class" with probability
+     * {@link Diffusion#LABEL_DROPOUT}; loss = mean ||eps_theta(x_t, t, y) − eps||².
+     */
+    private static Map<String, Double> diffusionStep(NDManager sm, ParameterStore ps, Block unet, Batches.Batch batch,
+                                                     Optimizer opt, int step, TrainOptions o) {
+        int bs = (int) batch.images().getShape().get(0);
+        SplittableRandom rng = new SplittableRandom(o.seed() * 31 + step);
+        NoiseSchedule schedule = Diffusion.schedule();
+        int[] t = new int[bs];
+        int[] y = new int[bs];
+        long[] labels = batch.labels().toLongArray();
+        for (int i = 0; i < bs; i++) {
+            t[i] = rng.nextInt(schedule.steps());
+            y[i] = rng.nextDouble() < Diffusion.LABEL_DROPOUT ? DiffusionUNet.NULL_CLASS : (int) labels[i];
+        }
+        NDArray eps = sm.randomNormal(batch.images().getShape());
+        NDArray xt = schedule.noisy(batch.images(), eps, t);
+        NDArray cond = Diffusion.conditions(sm, y, DataType.FLOAT32);
+        double loss;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray l = Diffusion.perSampleMse(Diffusion.predict(ps, unet, xt, t, cond, true), eps).mean();
+            loss = l.getFloat();
+            gc.backward(l);
+        }
+        update(unet, opt);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", loss);
+        return m;
     }
 
     private static Map<String, Double> classifierStep(ParameterStore ps, Block block, Batches.Batch batch,
@@ -303,6 +365,22 @@ public final class ZooTrainer {
                 }
             }
         }
+    }
+
+    /** A seeded Fisher-Yates permutation of 0..n-1. */
+    public static int[] shuffled(int n, long seed) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
     }
 
     /** Saves parameters atomically. */
@@ -434,18 +512,7 @@ public final class ZooTrainer {
         }
 
         static int[] shuffled(int n, long seed) {
-            int[] a = new int[n];
-            for (int i = 0; i < n; i++) {
-                a[i] = i;
-            }
-            SplittableRandom r = new SplittableRandom(seed);
-            for (int i = n - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-            }
-            return a;
+            return ZooTrainer.shuffled(n, seed);
         }
     }
 }

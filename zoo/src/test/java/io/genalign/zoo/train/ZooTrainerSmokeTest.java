@@ -19,7 +19,7 @@ class ZooTrainerSmokeTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"classifier-a", "classifier-b", "feature-net", "gan"})
+    @ValueSource(strings = {"classifier-a", "classifier-b", "feature-net", "gan", "diffusion"})
     void twoStepsThenResume(String model) throws Exception {
         FashionMnist data = FashionMnist.load(IdxTest.fakeFashionMnist(Files.createDirectories(tmp.resolve("data")),
                 16, false));

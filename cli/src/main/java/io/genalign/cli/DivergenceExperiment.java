@@ -1,0 +1,277 @@
+package io.genalign.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.genalign.cli.support.AtomicFiles;
+import io.genalign.cli.support.Provenance;
+import io.genalign.cli.support.RunFolder;
+import io.genalign.core.preference.Divergence;
+import io.genalign.core.preference.PreferenceJudge;
+import io.genalign.core.preference.PreferencePairs;
+import io.genalign.core.runtime.EngineBootstrap;
+import io.genalign.core.runtime.Tensors;
+import io.genalign.zoo.RealBank;
+import io.genalign.zoo.Zoo;
+import io.genalign.zoo.ZooClassifier;
+import io.genalign.zoo.ZooDiffusion;
+import io.genalign.zoo.preference.DiffusionDpoTrainer;
+import io.genalign.zoo.preference.DpoOptions;
+import io.genalign.zoo.preference.PairMaker;
+import io.genalign.zoo.preference.PreferenceEvaluation;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code genalign experiment divergences}: the f-divergence paper's comparison on the built-in diffusion model.
+ * One set of preference pairs is made from the base model; every configuration (reverse KL, forward KL, JS at
+ * beta_out 1 and 2, alpha 0.3/0.5/0.7) is trained from the same base on the same pairs with several seeds and
+ * evaluated on the same noise: judge score, classifier-A alignment, diversity and per-class FID
+ * ({@link PreferenceEvaluation}). Writes a table with Student-t 95% confidence intervals over seeds, a
+ * reward-versus-diversity plot, results.json, provenance.json and results.md.
+ */
+@Command(name = "divergences", mixinStandardHelpOptions = true,
+        description = "Compare f-divergences for Diffusion-DPO on the built-in diffusion model.")
+public final class DivergenceExperiment implements Callable<Integer> {
+    /** The configurations compared: divergence and beta_out. */
+    static final List<String> CONFIGS = List.of("reverse-kl", "forward-kl", "js", "js@2", "alpha:0.3", "alpha:0.5",
+            "alpha:0.7");
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("docs", "results", "divergences");
+
+    @Option(names = "--overwrite", description = "Replace an existing results folder.")
+    boolean overwrite;
+
+    @Option(names = "--configs", split = ",", description = "Configurations DIVERGENCE[@BETA_OUT] (default: "
+            + "reverse-kl,forward-kl,js,js@2,alpha:0.3,alpha:0.5,alpha:0.7).")
+    List<String> configs = new ArrayList<>(CONFIGS);
+
+    @Option(names = "--seeds", description = "Training seeds per configuration (default: ${DEFAULT-VALUE}).")
+    int seeds = 2;
+
+    @Option(names = "--steps", description = "DPO steps per run (default: ${DEFAULT-VALUE}).")
+    int steps = 40;
+
+    @Option(names = "--batch", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
+    int batch = 8;
+
+    @Option(names = "--lr", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
+    float lr = DpoOptions.DEFAULT_LEARNING_RATE;
+
+    @Option(names = "--beta", description = "beta_dpo, the same for every divergence (default: ${DEFAULT-VALUE}).")
+    double beta = DpoOptions.DEFAULT_BETA_DPO;
+
+    @Option(names = "--per-prompt", description = "Preference pairs per class (default: ${DEFAULT-VALUE}).")
+    int perPrompt = 10;
+
+    @Option(names = "--eval-per-class", description = "Evaluation samples per class (default: ${DEFAULT-VALUE}).")
+    int evalPerClass = 16;
+
+    @Option(names = "--base", paramLabel = "FILE", description = "Base diffusion weights instead of the zoo's.")
+    Path base;
+
+    @Option(names = "--seed", description = "Seed of the pairs and of the evaluation noise (default: ${DEFAULT-VALUE}).")
+    long seed = 11;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** One configuration: the divergence and beta_out. */
+    record Config(String name, Divergence divergence, double betaOut) {
+        static Config parse(String s) {
+            String[] parts = s.split("@", 2);
+            double bo = DpoOptions.DEFAULT_BETA_OUT;
+            if (parts.length == 2) {
+                try {
+                    bo = Double.parseDouble(parts[1]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("bad beta_out in configuration '" + s + "'");
+                }
+            }
+            return new Config(s, Divergence.parse(parts[0]), bo);
+        }
+    }
+
+    static final String[] MEASURES = {"judge", "classifier_a_logp", "classifier_a_share", "diversity",
+        "per_class_fid", "implicit_accuracy"};
+
+    @Override
+    public Integer call() throws IOException {
+        if (seeds < 1 || steps < 1) {
+            throw new IllegalArgumentException("--seeds and --steps must be >= 1");
+        }
+        List<Config> cfgs = new ArrayList<>();
+        for (String c : configs) {
+            cfgs.add(Config.parse(c));
+        }
+        RunFolder folder = RunFolder.create(out, overwrite);
+        Provenance prov = Provenance.start("experiment divergences", spec.commandLine().getParseResult().originalArgs());
+        prov.config("configs", configs).config("seeds", seeds).config("steps", steps).config("pairs_per_step", batch)
+                .config("lr", lr).config("beta_dpo", beta).config("pairs_per_class", perPrompt)
+                .config("eval_per_class", evalPerClass).seed("pairs_and_evaluation", seed)
+                .config("base", base == null ? "zoo diffusion " + Zoo.manifest("diffusion").sha256() : base.toString());
+        EngineBootstrap.start(seed);
+        PrintWriter o = spec.commandLine().getOut();
+        Path work = Files.createTempDirectory("genalign-divergences");
+        Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
+        Map<String, Double> baseFigures = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        byte[] baseWeights = BuiltinModels.diffusionWeights(base);
+        try (NDManager m = Tensors.newManager()) {
+            PreferenceJudge judge = BuiltinModels.judge(List.of(), m);
+            prov.config("judge", judge.describe());
+            Path pairDir = work.resolve("pairs");
+            try (NDManager pm = m.newSubManager(); ZooDiffusion g = Zoo.diffusionFromBytes(pm, baseWeights)) {
+                PreferencePairs.write(pairDir, PairMaker.make(pm, g, judge, PairsCommand.classes(List.of()), perPrompt,
+                        seed).pairs());
+            }
+            PreferencePairs.PairSet pairs = PreferencePairs.read(pairDir, io.genalign.zoo.arch.Architectures.IMAGE);
+            if (!pairs.problems().isEmpty()) {
+                throw new IllegalStateException("made pairs could not be read back: " + pairs.problems());
+            }
+            RealBank bank = RealBank.load();
+            try (ZooClassifier a = Zoo.classifierA(m); ZooClassifier f = Zoo.featureNet(m)) {
+                try (NDManager em = m.newSubManager(); ZooDiffusion g = Zoo.diffusionFromBytes(em, baseWeights)) {
+                    PreferenceEvaluation e = PreferenceEvaluation.of(g, judge, a, f, bank, em, evalPerClass, seed + 1);
+                    baseFigures.put("judge", e.judge());
+                    baseFigures.put("classifier_a_logp", e.classifierALogProb());
+                    baseFigures.put("classifier_a_share", e.classifierAShare());
+                    baseFigures.put("diversity", e.diversity());
+                    baseFigures.put("per_class_fid", e.perClassFid());
+                }
+                o.println("base: " + baseFigures);
+                for (Config c : cfgs) {
+                    Map<String, List<Double>> cell = new LinkedHashMap<>();
+                    for (String k : MEASURES) {
+                        cell.put(k, new ArrayList<>());
+                    }
+                    for (int s = 0; s < seeds; s++) {
+                        DpoOptions opts = DpoOptions.builder().setDivergence(c.divergence()).optBetaDpo(beta)
+                                .optBetaOut(c.betaOut()).optLearningRate(lr).optSteps(steps).optPairsPerStep(batch)
+                                .optWarmupSteps(Math.max(1, steps / 4)).optSeed(1000L + s)
+                                .optCheckpointEvery(steps).build();
+                        Path runDir = work.resolve(AlignCommand.slug(c.name()) + "-" + s);
+                        DiffusionDpoTrainer.Result r = DiffusionDpoTrainer.train(baseWeights, pairs, opts, runDir, null);
+                        int n = r.history().size();
+                        cell.get("implicit_accuracy").add(DiffusionDpoTrainer.summary(r.history(),
+                                n - Math.max(1, n / 4), n).get("implicit_accuracy"));
+                        try (NDManager em = m.newSubManager();
+                             ZooDiffusion g = Zoo.diffusionFromFile(em, r.policyWeights())) {
+                            PreferenceEvaluation e = PreferenceEvaluation.of(g, judge, a, f, bank, em, evalPerClass,
+                                    seed + 1);
+                            cell.get("judge").add(e.judge());
+                            cell.get("classifier_a_logp").add(e.classifierALogProb());
+                            cell.get("classifier_a_share").add(e.classifierAShare());
+                            cell.get("diversity").add(e.diversity());
+                            cell.get("per_class_fid").add(e.perClassFid());
+                        }
+                        o.printf(Locale.ROOT, "%s seed %d: judge %.4f diversity %.4f (%.0f s elapsed)%n", c.name(), s,
+                                last(cell.get("judge")), last(cell.get("diversity")), (System.nanoTime() - t0) / 1e9);
+                        o.flush();
+                    }
+                    results.put(c.name(), cell);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        prov.timing("total", seconds);
+        writeResults(folder, cfgs, results, baseFigures, seconds);
+        prov.write(folder.file("provenance.json"));
+        folder.commit();
+        o.println("results: " + folder.target().resolve("results.md"));
+        o.flush();
+        return 0;
+    }
+
+    private static double last(List<Double> v) {
+        return v.get(v.size() - 1);
+    }
+
+    /** Mean and Student-t 95% half-width over seeds (NaN half-width for one seed). */
+    static double[] meanCi(List<Double> v) {
+        int n = v.size();
+        double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        if (n < 2) {
+            return new double[] {mean, Double.NaN};
+        }
+        double ss = 0;
+        for (double x : v) {
+            ss += (x - mean) * (x - mean);
+        }
+        double sd = Math.sqrt(ss / (n - 1));
+        return new double[] {mean, tQuantile975(n - 1) * sd / Math.sqrt(n)};
+    }
+
+    /** The 97.5% quantile of Student's t for df degrees of freedom (table to 10, then 1.96 + 2.4/df). */
+    static double tQuantile975(int df) {
+        double[] table = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
+        return df <= table.length ? table[df - 1] : 1.96 + 2.4 / df;
+    }
+
+    private void writeResults(RunFolder f, List<Config> cfgs, Map<String, Map<String, List<Double>>> results,
+                              Map<String, Double> base, double seconds) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("base", base);
+        json.put("runs", results);
+        json.put("seconds", seconds);
+        AtomicFiles.writeString(f.file("results.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(json) + "\n");
+        XYChart chart = new XYChartBuilder().width(720).height(480).title("Judge score vs diversity (mean over seeds, "
+                + "95% CI bars)").xAxisTitle("diversity (mean pairwise feature distance within a class)")
+                .yAxisTitle("judge score").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setMarkerSize(10);
+        chart.addSeries("base", new double[] {base.get("diversity")}, new double[] {base.get("judge")});
+        for (Config c : cfgs) {
+            double[] j = meanCi(results.get(c.name()).get("judge"));
+            double[] d = meanCi(results.get(c.name()).get("diversity"));
+            XYSeries s = chart.addSeries(c.name(), new double[] {d[0]}, new double[] {j[0]},
+                    new double[] {Double.isNaN(j[1]) ? 0 : j[1]});
+            s.setLabel(c.name());
+        }
+        AtomicFiles.write(f.file("reward-vs-diversity.png"),
+                os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
+        StringBuilder md = new StringBuilder();
+        md.append("# f-divergence Diffusion-DPO on the built-in diffusion model\n\n");
+        md.append(String.format(Locale.ROOT, "Produced by `genalign experiment divergences` (%s) in %.0f s. %d pairs "
+                        + "per class judged by realism + contrast; %d DPO steps of %d pairs per run, AdamW lr %.3g, "
+                        + "beta_dpo %.4g (kappa %.4g) for every divergence; %d training seeds per row; evaluation on "
+                        + "%d samples per class from the same noise for every row.%n%n",
+                String.join(" ", spec.commandLine().getParseResult().originalArgs()), seconds, perPrompt, steps, batch,
+                lr, beta, beta / 2, seeds, evalPerClass));
+        md.append("| configuration | judge | classifier-A log p | classifier-A top-1 | diversity | per-class FID | "
+                + "implicit acc. (last 25%) |\n|---|---|---|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| base | %.4f | %.4f | %.3f | %.4f | %.2f | – |%n", base.get("judge"),
+                base.get("classifier_a_logp"), base.get("classifier_a_share"), base.get("diversity"),
+                base.get("per_class_fid")));
+        for (Config c : cfgs) {
+            Map<String, List<Double>> cell = results.get(c.name());
+            md.append("| ").append(c.name());
+            for (String k : MEASURES) {
+                double[] mc = meanCi(cell.get(k));
+                md.append(String.format(Locale.ROOT, " | %.4f ± %.4f", mc[0], mc[1]));
+            }
+            md.append(" |\n");
+        }
+        md.append("\n`± ` is the Student-t 95% half-width over the training seeds. `js@2` is Jensen-Shannon with "
+                + "beta_out = 2.\n");
+        AtomicFiles.writeString(f.file("results.md"), md.toString());
+    }
+}
