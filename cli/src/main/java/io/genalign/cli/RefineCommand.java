@@ -163,9 +163,8 @@ public final class RefineCommand implements Callable<Integer> {
             List<Map<String, Double>> perStep = new ArrayList<>();
             RefineSession.BatchResult r = s.refine(mgr, m, o, classId, particles, seed, ref -> {
                 try (NDManager sm = mgr.newSubManager()) {
-                    NDArray x = s.generator.generate(ref.latents(), Condition.repeat(prompt, classId, particles));
-                    x.attach(sm);
-                    perStep.add(s.metrics(x.stopGradient(), classes, reference));
+                    perStep.add(s.metrics(s.images(sm, ref.latents(), Condition.repeat(prompt, classId, particles)),
+                            classes, reference));
                 }
             }, st -> w.printf(Locale.ROOT, "step %d: %s%n", st.step() + 1, brief(st)));
             prov.timing("refine", (System.nanoTime() - t0) / 1e9);

@@ -69,6 +69,9 @@ public final class RefineExperiment implements Callable<Integer> {
     @Option(names = "--methods", split = ",", description = "Methods (default: dot,ddls,dgflow,kde,krr,gmi,stein).")
     List<String> methods = new ArrayList<>(ROWS.subList(1, ROWS.size()));
 
+    @Option(names = "--classes", split = ",", description = "Class ids (default: all ten).")
+    List<Integer> classes = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+
     @Option(names = "--seed", description = "Base seed (default: ${DEFAULT-VALUE}).")
     long seed = 11;
 
@@ -81,15 +84,19 @@ public final class RefineExperiment implements Callable<Integer> {
         for (String m : methods) {
             ms.add(RefineMethod.parse(m));
         }
-        if (seeds < 1 || batches < 1 || particles < 2 || particles > 1024) {
-            throw new IllegalArgumentException("need --seeds >= 1, --batches >= 1 and --particles in 2..1024");
+        if (seeds < 1 || batches < 1 || particles < 2 || particles > 1024 || classes.isEmpty()) {
+            throw new IllegalArgumentException("need --seeds >= 1, --batches >= 1, --particles in 2..1024 and a class");
         }
+        for (int c : classes) {
+            Prompts.className(c);
+        }
+        int nc = classes.size();
         RefineOptions options = RefineOptions.builder().optSteps(steps).build();
         RunFolder folder = RunFolder.create(out, overwrite);
         Provenance prov = Provenance.start("experiment refine", spec.commandLine().getParseResult().originalArgs());
         prov.config("methods", methods).config("seeds", seeds).config("batches_per_class", batches)
                 .config("particles", particles).config("options", options.toMap())
-                .config("samples_per_row_per_seed", 10 * batches * particles).seed("base", seed)
+                .config("classes", classes).config("samples_per_row_per_seed", nc * batches * particles).seed("base", seed)
                 .config("gan_sha256", Zoo.manifest("gan").sha256());
         EngineBootstrap.start(seed);
         PrintWriter o = spec.commandLine().getOut();
@@ -103,7 +110,7 @@ public final class RefineExperiment implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (NDManager mgr = Tensors.newManager(); RefineSession s = new RefineSession(mgr)) {
             List<NDArray> refs = new ArrayList<>();
-            for (int c = 0; c < 10; c++) {
+            for (int c : classes) {
                 refs.add(s.referenceImages(mgr, c));
             }
             GaussianFit reference = GaussianFit.of(s.features(NDArrays.concat(new NDList(refs), 0)));
@@ -117,7 +124,7 @@ public final class RefineExperiment implements Callable<Integer> {
                         finals.put(r, new ArrayList<>());
                         perStep.put(r, new ArrayList<>());
                     }
-                    for (int c = 0; c < 10; c++) {
+                    for (int c : classes) {
                         for (int b = 0; b < batches; b++) {
                             long drawSeed = seed * 1_000_003L + sd * 10_007L + c * 101L + b;
                             for (RefineMethod m : ms) {
@@ -126,12 +133,8 @@ public final class RefineExperiment implements Callable<Integer> {
                                 int cls = c;
                                 long b0 = System.nanoTime();
                                 RefineSession.BatchResult res = s.refine(seedMgr, m, options, c, particles, drawSeed,
-                                        ref -> {
-                                            NDArray x = s.generator.generate(ref.latents(), Condition.repeat(
-                                                    Prompts.className(cls), cls, particles)).stopGradient();
-                                            x.attach(seedMgr);
-                                            steps.add(x);
-                                        }, null);
+                                        ref -> steps.add(s.images(seedMgr, ref.latents(), Condition.repeat(
+                                                Prompts.className(cls), cls, particles))), null);
                                 secondsPerBatch.merge(m.cliName(), (System.nanoTime() - b0) / 1e9, Double::sum);
                                 if (m == ms.get(0)) {
                                     finals.get("base").add(res.initialImages());
@@ -146,21 +149,21 @@ public final class RefineExperiment implements Callable<Integer> {
                         o.printf(Locale.ROOT, "seed %d class %d done (%.0f s)%n", sd, c, (System.nanoTime() - t0) / 1e9);
                         o.flush();
                     }
-                    int[] classes = new int[10 * batches * particles];
-                    for (int i = 0; i < classes.length; i++) {
-                        classes[i] = i / (batches * particles);
+                    int[] labels = new int[nc * batches * particles];
+                    for (int i = 0; i < labels.length; i++) {
+                        labels[i] = classes.get(i / (batches * particles));
                     }
                     for (String r : rows) {
                         NDArray imgs = NDArrays.concat(new NDList(finals.get(r)), 0);
-                        Map<String, Double> met = s.metrics(imgs, classes, reference);
-                        met.put("diversity", withinClassDiversity(s, imgs, batches * particles));
+                        Map<String, Double> met = s.metrics(imgs, labels, reference);
+                        met.put("diversity", withinClassDiversity(s, imgs, nc, batches * particles));
                         for (Map.Entry<String, Double> e : met.entrySet()) {
                             table.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>())
                                     .computeIfAbsent(r, k -> new ArrayList<>()).add(e.getValue());
                         }
                         pooledFeatures.computeIfAbsent(r, k -> new ArrayList<>()).addAll(Arrays.asList(s.features(imgs)));
                         if (sd == 0) {
-                            NDArray g = firstOfEachClass(imgs, batches * particles, 8);
+                            NDArray g = firstOfEachClass(imgs, nc, batches * particles, 8);
                             g.attach(mgr);
                             grids.put(r, g);
                         }
@@ -220,13 +223,13 @@ public final class RefineExperiment implements Callable<Integer> {
     private void writeTables(RunFolder f, List<String> rows, Map<String, Map<String, List<Double>>> table,
                              Map<String, Double> pooledFid, Map<String, Double> secondsPerBatch, double total)
             throws IOException {
-        int perSeed = 10 * batches * particles;
+        int perSeed = classes.size() * batches * particles;
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Built-in GAN, all 10 classes; %d samples per row per seed (%d batch(es) "
+        md.append(String.format(Locale.ROOT, "Built-in GAN, classes %s; %d samples per row per seed (%d batch(es) "
                         + "of %d particles per class), %d seeds (%d samples per row in all), %d steps, default options. "
-                        + "Mean over seeds ± 95%% Student-t half-width. FID: feature network, against the 1,500 "
-                        + "reference-half bank images; lower is better. IS-like: higher is better. Diversity: mean "
-                        + "pairwise feature distance within a class. Wall time %.0f s.%n%n", perSeed, batches,
+                        + "Mean over seeds ± 95%% Student-t half-width. FID: feature network, against the 150 "
+                        + "reference-half bank images per class; lower is better. IS-like: higher is better. "
+                        + "Diversity: mean pairwise feature distance within a class. Wall time %.0f s.%n%n", classes, perSeed, batches,
                 particles, seeds, perSeed * seeds, steps, total));
         md.append("| method | FID (per seed) | FID (seeds pooled) | IS-like | diversity | classifier-B share | "
                 + "realism logit | s / batch |\n|---|---|---|---|---|---|---|---|\n");
@@ -240,24 +243,25 @@ public final class RefineExperiment implements Callable<Integer> {
                 md.append(" | ").append(ci(table.get(k).get(r)));
             }
             Double sec = secondsPerBatch.get(r);
-            md.append(sec == null ? " | – |" : String.format(Locale.ROOT, " | %.2f |", sec / (seeds * 10.0 * batches)))
+            md.append(sec == null ? " | – |" : String.format(Locale.ROOT, " | %.2f |", sec
+                    / ((double) seeds * classes.size() * batches)))
                     .append('\n');
         }
         AtomicFiles.writeString(f.file("table.md"), md.toString());
     }
 
     /** Mean over classes of the mean pairwise feature distance within each class block. */
-    private static double withinClassDiversity(RefineSession s, NDArray images, int perClass) {
+    private static double withinClassDiversity(RefineSession s, NDArray images, int blocks, int perClass) {
         double sum = 0;
-        for (int c = 0; c < 10; c++) {
+        for (int c = 0; c < blocks; c++) {
             sum += Diversity.meanPairwiseDistance(s.features(images.get(c * perClass + ":" + (c + 1) * perClass)));
         }
-        return sum / 10;
+        return sum / blocks;
     }
 
-    private static NDArray firstOfEachClass(NDArray images, int perClass, int k) {
+    private static NDArray firstOfEachClass(NDArray images, int blocks, int perClass, int k) {
         List<NDArray> parts = new ArrayList<>();
-        for (int c = 0; c < 10; c++) {
+        for (int c = 0; c < blocks; c++) {
             parts.add(images.get(c * perClass + ":" + (c * perClass + Math.min(k, perClass))));
         }
         return NDArrays.concat(new NDList(parts), 0);

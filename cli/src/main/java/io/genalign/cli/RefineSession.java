@@ -99,12 +99,22 @@ final class RefineSession implements AutoCloseable {
                         afterStep.accept(r);
                     }
                 });
-                NDArray before = generator.generate(res.initialLatents(), c).stopGradient();
-                NDArray after = generator.generate(res.finalLatents(), c).stopGradient();
-                before.attach(out);
-                after.attach(out);
-                return new BatchResult(before, after, res);
+                return new BatchResult(images(out, res.initialLatents(), c), images(out, res.finalLatents(), c), res);
             }
+        }
+    }
+
+    /**
+     * G(z) without gradient, in {@code out}; the generator's intermediate arrays live in a sub-manager that is closed
+     * at once (so repeated calls do not accumulate activations in {@code out}).
+     */
+    NDArray images(NDManager out, NDArray latents, Condition c) {
+        try (NDManager gm = out.newSubManager()) {
+            NDArray z = latents.stopGradient().duplicate();
+            z.attach(gm);
+            NDArray x = generator.generate(z, c).stopGradient();
+            x.attach(out);
+            return x;
         }
     }
 

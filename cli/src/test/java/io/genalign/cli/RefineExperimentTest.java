@@ -18,7 +18,8 @@ class RefineExperimentTest extends GenalignTestBase {
     void tinyAblationWritesItsTableAndPlots() throws Exception {
         Path out = tmp.resolve("exp");
         GaussianityCommandTest.Run r = GaussianityCommandTest.run("experiment", "refine", "--seeds", "2",
-                "--particles", "2", "--steps", "1", "--methods", "dgflow,kde", "--out", out.toString());
+                "--particles", "2", "--steps", "1", "--methods", "dgflow,kde", "--classes", "7,9", "--out",
+                out.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         List<String> table = Files.readAllLines(out.resolve("table.md"));
         assertTrue(table.stream().anyMatch(l -> l.startsWith("| base | ")), String.join("\n", table));
