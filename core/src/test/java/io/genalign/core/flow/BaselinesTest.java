@@ -8,13 +8,12 @@ import ai.djl.ndarray.NDArray;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Discriminator;
 import io.genalign.core.runtime.Tensors;
-import io.genalign.core.testing.GenalignTestBase;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** DGflow, DDLS and DOT on closed-form discriminators, and fact 15 (DGflow-KL = GMI with exact scores). */
-class BaselinesTest extends GenalignTestBase {
+class BaselinesTest extends FlowTestBase {
 
     /** A "discriminator" on (B, d) points with a given logit function. */
     private static Discriminator logit(UnaryOperator<NDArray> f) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.genalign.core.io.Npy;
 import io.genalign.core.io.NpyArray;
-import io.genalign.core.testing.GenalignTestBase;
 import io.genalign.core.testing.SharedFiles;
 import io.genalign.core.testing.Tolerances;
 import java.io.IOException;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * KRR, KDE and Stein scores against shared/vectors/kernel_scores.json (independent NumPy, float64; identity
  * features, Gaussian kernel). Scores are taken by autodiff of the estimators' potentials, the path the flow uses.
  */
-class KernelScoresVectorsTest extends GenalignTestBase {
+class KernelScoresVectorsTest extends FlowTestBase {
     private static JsonNode kase;
     private static double[][] samples;
     private static double[][] queries;
