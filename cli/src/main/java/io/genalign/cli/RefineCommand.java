@@ -1,0 +1,336 @@
+package io.genalign.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.genalign.cli.support.AtomicFiles;
+import io.genalign.cli.support.HtmlReport;
+import io.genalign.cli.support.ImageGrids;
+import io.genalign.cli.support.Plots;
+import io.genalign.cli.support.Provenance;
+import io.genalign.cli.support.RunFolder;
+import io.genalign.core.eval.GaussianFit;
+import io.genalign.core.flow.Bandwidth;
+import io.genalign.core.flow.DgFlow;
+import io.genalign.core.flow.FlowDefaults;
+import io.genalign.core.flow.FlowStep;
+import io.genalign.core.flow.Mollifier;
+import io.genalign.core.flow.RefineMethod;
+import io.genalign.core.flow.RefineOptions;
+import io.genalign.core.flow.Refinement;
+import io.genalign.core.flow.Ridge;
+import io.genalign.core.io.Npy;
+import io.genalign.core.model.Condition;
+import io.genalign.core.runtime.EngineBootstrap;
+import io.genalign.core.runtime.Tensors;
+import io.genalign.zoo.Prompts;
+import io.genalign.zoo.Zoo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code genalign refine}: refines the built-in GAN's samples of one class with the latent particle flow (GMI) or
+ * one of its baselines, and writes a report folder: grids before and after, FID / Inception-Score-like score /
+ * diversity / classifier-B share / realism before, after and at every step, the flow's own per-step figures,
+ * latents (.npy), provenance and an index.html. Setup in {@link RefineSession}.
+ */
+@Command(name = "refine", mixinStandardHelpOptions = true,
+        description = {"Refine the built-in GAN's samples with a latent particle flow (GMI: kernel-ridge-regression",
+                "scores on a mollified kernel) or a baseline (kde, krr, stein, ddls, dot, dgflow), and write a report."})
+public final class RefineCommand implements Callable<Integer> {
+    /** Default prompt. */
+    public static final String DEFAULT_PROMPT = "sneaker";
+
+    @Option(names = "--prompt", description = "A Fashion-MNIST class (default: ${DEFAULT-VALUE}).")
+    String prompt = DEFAULT_PROMPT;
+
+    @Option(names = "--method", description = "gmi, krr, kde, stein, ddls, dot or dgflow (default: ${DEFAULT-VALUE}).")
+    String method = "gmi";
+
+    @Option(names = "--particles", description = "Particles refined together, 2..1024 (default: ${DEFAULT-VALUE}).")
+    int particles = FlowDefaults.PARTICLES;
+
+    @Option(names = "--steps", description = "Steps (default: ${DEFAULT-VALUE}).")
+    int steps = FlowDefaults.STEPS;
+
+    @Option(names = "--eta-data", description = "eta1, data attraction (default: ${DEFAULT-VALUE}).")
+    double etaData = FlowDefaults.ETA_DATA;
+
+    @Option(names = "--eta-particle", description = "eta2, particle repulsion (default: ${DEFAULT-VALUE}).")
+    double etaParticle = FlowDefaults.ETA_PARTICLE;
+
+    @Option(names = "--eta-condition", description = "eta3, condition guidance by log sigma(d(x, c)) "
+            + "(default: ${DEFAULT-VALUE}).")
+    double etaCondition = FlowDefaults.ETA_CONDITION;
+
+    @Option(names = "--ridge", description = "KRR lambda: a number, or a multiple of the Gram matrix's largest row "
+            + "sum r written like 1r (default: 1.0r).")
+    String ridge = FlowDefaults.RIDGE.toString();
+
+    @Option(names = "--bandwidth", description = "Kernel bandwidth: median or a number (default: ${DEFAULT-VALUE}).")
+    String bandwidth = "median";
+
+    @Option(names = "--mollifier-sigma", description = "GMI's image-space mollifier sigma (default: ${DEFAULT-VALUE}).")
+    double mollifierSigma = FlowDefaults.MOLLIFIER_SIGMA;
+
+    @Option(names = "--mollifier-copies", description = "GMI's mollifier copies M (default: ${DEFAULT-VALUE}).")
+    int mollifierCopies = FlowDefaults.MOLLIFIER_COPIES;
+
+    @Option(names = "--stein-nu", description = "Stein estimator ridge (default: ${DEFAULT-VALUE}).")
+    double steinNu = FlowDefaults.STEIN_NU;
+
+    @Option(names = "--clip", description = "Clip latents to [-c, c] after each step, 0 = off (default: ${DEFAULT-VALUE}).")
+    double clip = FlowDefaults.LATENT_CLIP;
+
+    @Option(names = "--ddls-step", description = "DDLS Langevin step (default: ${DEFAULT-VALUE}).")
+    double ddlsStep = FlowDefaults.DDLS_STEP;
+
+    @Option(names = "--dgflow-step", description = "DGflow step (default: ${DEFAULT-VALUE}).")
+    double dgflowStep = FlowDefaults.DGFLOW_STEP;
+
+    @Option(names = "--dgflow-gamma", description = "DGflow noise weight gamma (default: ${DEFAULT-VALUE}).")
+    double dgflowGamma = FlowDefaults.DGFLOW_GAMMA;
+
+    @Option(names = "--dgflow-divergence", description = "KL, JS or LOGD (default: ${DEFAULT-VALUE}).")
+    DgFlow.Divergence dgflowDivergence = FlowDefaults.DGFLOW_DIVERGENCE;
+
+    @Option(names = "--dot-lr", description = "DOT learning rate (default: ${DEFAULT-VALUE}).")
+    double dotLr = FlowDefaults.DOT_LEARNING_RATE;
+
+    @Option(names = "--seed", description = "Seed of the latents, noise and data draw (default: 0).")
+    long seed = 0;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: runs/refine/PROMPT-METHOD-TIME).")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing report folder.")
+    boolean overwrite;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The options of these flags (shared with the experiment's defaults). */
+    RefineOptions options() {
+        if (particles < 2 || particles > 1024) {
+            throw new IllegalArgumentException("--particles must be in 2..1024, got " + particles);
+        }
+        return RefineOptions.builder().optSteps(steps).optStepSizes(etaData, etaParticle, etaCondition)
+                .optRidge(Ridge.parse(ridge)).optBandwidth(Bandwidth.parse(bandwidth))
+                .optMollifier(new Mollifier(mollifierSigma, mollifierCopies)).optSteinNu(steinNu).optLatentClip(clip)
+                .optDdlsStep(ddlsStep).optDgflow(dgflowStep, dgflowGamma, dgflowDivergence).optDotLearningRate(dotLr)
+                .build();
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        int classId = Prompts.classOf(prompt);
+        RefineMethod m = RefineMethod.parse(method);
+        RefineOptions o = options();
+        Path dir = out != null ? out : Path.of("runs", "refine", AlignCommand.slug(Prompts.className(classId)) + "-"
+                + m.cliName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        RunFolder folder = RunFolder.create(dir, overwrite);
+        Provenance prov = Provenance.start("refine", spec.commandLine().getParseResult().originalArgs());
+        prov.config("prompt", prompt).config("class", Prompts.className(classId)).config("method", m.cliName())
+                .config("particles", particles).config("options", o.toMap())
+                .config("data_samples", "bank images 0.." + (RefineSession.HALF - 1) + " of the class, " + particles
+                        + " drawn once")
+                .config("fid_reference", "bank images " + RefineSession.HALF + ".." + (2 * RefineSession.HALF - 1)
+                        + " of the class (feature network)")
+                .seed("latents_noise_data", seed).config("gan_sha256", Zoo.manifest("gan").sha256());
+        EngineBootstrap.start(seed);
+        PrintWriter w = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        int[] classes = new int[particles];
+        Arrays.fill(classes, classId);
+        try (NDManager mgr = Tensors.newManager(); RefineSession s = new RefineSession(mgr)) {
+            GaussianFit reference = GaussianFit.of(s.features(s.referenceImages(mgr, classId)));
+            List<Map<String, Double>> perStep = new ArrayList<>();
+            RefineSession.BatchResult r = s.refine(mgr, m, o, classId, particles, seed, ref -> {
+                try (NDManager sm = mgr.newSubManager()) {
+                    perStep.add(s.metrics(s.images(sm, ref.latents(), Condition.repeat(prompt, classId, particles)),
+                            classes, reference));
+                }
+            }, st -> w.printf(Locale.ROOT, "step %d: %s%n", st.step() + 1, brief(st)));
+            prov.timing("refine", (System.nanoTime() - t0) / 1e9);
+            Map<String, Double> before = s.metrics(r.initialImages(), classes, reference);
+            Map<String, Double> after = s.metrics(r.finalImages(), classes, reference);
+            writeReport(folder, m, classId, r, before, after, perStep);
+            Refinement.Result res = r.refinement();
+            prov.result("stop", res.stop().name()).result("message", res.message()).result("before", before)
+                    .result("after", after).result("steps_run", res.history().size());
+            if (!res.history().isEmpty()) {
+                prov.result("last_step_figures", res.history().get(res.history().size() - 1).figures());
+            }
+            prov.write(folder.file("provenance.json"));
+            folder.commit();
+            if (res.stop() == Refinement.Stop.NON_FINITE) {
+                w.println("WARNING: " + res.message() + ".");
+            }
+            w.printf(Locale.ROOT, "refined %d particles of '%s' with %s: FID %.2f -> %.2f, IS-like %.3f -> %.3f, "
+                            + "classifier-B share %.3f -> %.3f (%s)%n", particles, Prompts.className(classId), m.cliName(),
+                    before.get("fid"), after.get("fid"), before.get("inception_like"), after.get("inception_like"),
+                    before.get("classifier_b_share"), after.get("classifier_b_share"), res.message());
+            w.println("report: " + folder.target().resolve("index.html"));
+            w.flush();
+        }
+        return 0;
+    }
+
+    private static String brief(FlowStep s) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Double> e : s.figures().entrySet()) {
+            if (!Double.isNaN(e.getValue())) {
+                b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(String.format(Locale.ROOT, "%.4g", e.getValue()));
+            }
+        }
+        return b.toString();
+    }
+
+    private void writeReport(RunFolder f, RefineMethod m, int classId, RefineSession.BatchResult r,
+                             Map<String, Double> before, Map<String, Double> after, List<Map<String, Double>> perStep)
+            throws IOException {
+        int cols = Math.min(16, particles);
+        ImageGrids.write(f.file("before.png"), r.initialImages(), cols, 3);
+        ImageGrids.write(f.file("after.png"), r.finalImages(), cols, 3);
+        NDArray pairs = NDArrays.stack(new NDList(r.initialImages(), r.finalImages()), 1)
+                .reshape(r.initialImages().getShape().get(0) * 2, 1, 28, 28);
+        ImageGrids.write(f.file("before-after.png"), pairs.get("0:" + Math.min(32, 2 * particles)), 2 * Math.min(8,
+                particles), 3);
+        Npy.writeNDArray(f.file("initial_latents.npy"), r.refinement().initialLatents());
+        Npy.writeNDArray(f.file("final_latents.npy"), r.refinement().finalLatents());
+        List<FlowStep> h = r.refinement().history();
+        List<String> flowKeys = new ArrayList<>();
+        for (FlowStep s : h) {
+            for (String k : s.figures().keySet()) {
+                if (!flowKeys.contains(k)) {
+                    flowKeys.add(k);
+                }
+            }
+        }
+        List<String> metricKeys = new ArrayList<>(before.keySet());
+        StringBuilder csv = new StringBuilder("step");
+        for (String k : metricKeys) {
+            csv.append(',').append(k);
+        }
+        for (String k : flowKeys) {
+            csv.append(',').append(k);
+        }
+        csv.append('\n');
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (int t = 0; t <= h.size(); t++) {
+            Map<String, Double> mt = t == 0 ? before : perStep.get(t - 1);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", t);
+            csv.append(t);
+            for (String k : metricKeys) {
+                csv.append(',').append(mt.get(k));
+                row.put(k, mt.get(k));
+            }
+            for (String k : flowKeys) {
+                double v = t == 0 ? Double.NaN : h.get(t - 1).get(k);
+                csv.append(',').append(Double.isNaN(v) ? "" : String.valueOf(v));
+                row.put(k, Double.isNaN(v) ? null : v);
+            }
+            csv.append('\n');
+            json.add(row);
+        }
+        AtomicFiles.writeString(f.file("metrics.csv"), csv.toString());
+        AtomicFiles.writeString(f.file("metrics.json"),
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
+        double[] x = new double[h.size() + 1];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = t;
+        }
+        Plots.line(f.file("fid.png"), "FID to the class's reference half (feature network)", "step", "FID", x,
+                series(before, perStep, "fid"));
+        Map<String, double[]> q = new LinkedHashMap<>();
+        q.put("classifier-B share", series(before, perStep, "classifier_b_share"));
+        q.put("diversity / diversity at step 0", scaled(series(before, perStep, "diversity")));
+        Plots.lines(f.file("quality.png"), "Held-out figures", "step", "value", x, q);
+        Plots.line(f.file("realism.png"), "Mean discriminator logit (realism)", "step", "logit", x,
+                series(before, perStep, "realism_logit"));
+        List<String> figs = new ArrayList<>(List.of("fid.png", "quality.png", "realism.png"));
+        List<String> caps = new ArrayList<>(List.of("FID at every step", "classifier-B share and relative diversity",
+                "the discriminator's mean logit"));
+        if (!h.isEmpty()) {
+            Map<String, double[]> fl = new LinkedHashMap<>();
+            for (String k : List.of("velocity_norm", "latent_shift")) {
+                if (flowKeys.contains(k)) {
+                    double[] v = new double[h.size()];
+                    for (int t = 0; t < v.length; t++) {
+                        v[t] = h.get(t).get(k);
+                    }
+                    fl.put(k, v);
+                }
+            }
+            double[] xs = Arrays.copyOfRange(x, 1, x.length);
+            Plots.lines(f.file("flow.png"), "Update size per step (mean over particles)", "step", "norm", xs, fl);
+            figs.add("flow.png");
+            caps.add("mean velocity (before clipping/noise) and mean latent shift");
+        }
+        Refinement.Result res = r.refinement();
+        HtmlReport html = new HtmlReport("genalign refine: " + Prompts.className(classId) + " with " + m.cliName());
+        html.paragraph(String.format(Locale.ROOT, "%d particles, %s. FID %.2f → %.2f, Inception-Score-like %.3f → "
+                        + "%.3f, diversity %.3f → %.3f, classifier-B share %.3f → %.3f, realism logit %.3f → %.3f.",
+                particles, res.message(), before.get("fid"), after.get("fid"), before.get("inception_like"),
+                after.get("inception_like"), before.get("diversity"), after.get("diversity"),
+                before.get("classifier_b_share"), after.get("classifier_b_share"), before.get("realism_logit"),
+                after.get("realism_logit")));
+        if (res.stop() == Refinement.Stop.NON_FINITE) {
+            html.paragraph("WARNING: an update was not finite; the last finite particles are shown.");
+        }
+        html.paragraph("FID here is measured on " + particles + " samples against " + RefineSession.HALF
+                + " real images of the class that the flow never saw; with so few samples it is biased upward and "
+                + "only comparable between runs of the same size.");
+        html.heading("Particles");
+        html.figures(List.of("before.png", "after.png"), List.of("before: G(z) at the initial latents",
+                "after: the same particles after the last step"));
+        html.figures(List.of("before-after.png"), List.of("pairs: each particle before (left) and after (right)"));
+        html.heading("Per step");
+        html.figures(figs, caps);
+        List<List<String>> rows = new ArrayList<>();
+        for (String k : before.keySet()) {
+            rows.add(List.of(k, String.format(Locale.ROOT, "%.4f", before.get(k)),
+                    String.format(Locale.ROOT, "%.4f", after.get(k))));
+        }
+        html.table(List.of("metric", "before", "after"), rows);
+        html.heading("Files");
+        html.links(List.of("metrics.csv", "metrics.json", "initial_latents.npy", "final_latents.npy",
+                "provenance.json"));
+        html.write(f.file("index.html"));
+    }
+
+    private static double[] series(Map<String, Double> first, List<Map<String, Double>> rest, String k) {
+        double[] v = new double[rest.size() + 1];
+        v[0] = first.get(k);
+        for (int i = 0; i < rest.size(); i++) {
+            v[i + 1] = rest.get(i).get(k);
+        }
+        return v;
+    }
+
+    private static double[] scaled(double[] v) {
+        double[] o = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            o[i] = v[i] / v[0];
+        }
+        return o;
+    }
+}

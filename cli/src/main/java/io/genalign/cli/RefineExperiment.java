@@ -1,0 +1,286 @@
+package io.genalign.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.genalign.cli.support.AtomicFiles;
+import io.genalign.cli.support.ImageGrids;
+import io.genalign.cli.support.Plots;
+import io.genalign.cli.support.Provenance;
+import io.genalign.cli.support.RunFolder;
+import io.genalign.core.eval.Diversity;
+import io.genalign.core.eval.GaussianFit;
+import io.genalign.core.flow.FlowDefaults;
+import io.genalign.core.flow.RefineMethod;
+import io.genalign.core.flow.RefineOptions;
+import io.genalign.core.model.Condition;
+import io.genalign.core.runtime.EngineBootstrap;
+import io.genalign.core.runtime.Tensors;
+import io.genalign.zoo.Prompts;
+import io.genalign.zoo.Zoo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code genalign experiment refine}: the GMI paper's ablation (its Table 2) on the built-in GAN. Every method
+ * refines the same starting latents (paired: per seed, class and batch one latent draw and one data draw shared by
+ * all methods) with the default options; the "base" row is the unrefined samples. Per seed the samples of all
+ * classes are pooled and scored: FID against the reference halves of the real bank (never used as flow data),
+ * the Inception-Score-like score (10 splits), within-class diversity, classifier-B share and the discriminator's
+ * mean logit. The table gives the mean over seeds with a 95% Student-t interval; the FID of all seeds pooled is
+ * given beside it. Also FID per step per method, and sample grids. Setup in {@link RefineSession}.
+ */
+@Command(name = "refine", mixinStandardHelpOptions = true,
+        description = "Compare GMI with its ablations and baselines (DOT, DDLS, DGflow, KDE, KRR, Stein) on the GAN.")
+public final class RefineExperiment implements Callable<Integer> {
+    /** Rows, in the table's order ("base" = no refinement). */
+    static final List<String> ROWS = List.of("base", "dot", "ddls", "dgflow", "kde", "krr", "gmi", "stein");
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("docs", "results", "refine");
+
+    @Option(names = "--overwrite", description = "Replace an existing results folder.")
+    boolean overwrite;
+
+    @Option(names = "--seeds", description = "Independent repetitions (default: ${DEFAULT-VALUE}).")
+    int seeds = 3;
+
+    @Option(names = "--batches", description = "Batches per class and seed (default: ${DEFAULT-VALUE}).")
+    int batches = 1;
+
+    @Option(names = "--particles", description = "Particles per batch (default: ${DEFAULT-VALUE}).")
+    int particles = FlowDefaults.PARTICLES;
+
+    @Option(names = "--steps", description = "Steps (default: ${DEFAULT-VALUE}).")
+    int steps = FlowDefaults.STEPS;
+
+    @Option(names = "--methods", split = ",", description = "Methods (default: dot,ddls,dgflow,kde,krr,gmi,stein).")
+    List<String> methods = new ArrayList<>(ROWS.subList(1, ROWS.size()));
+
+    @Option(names = "--classes", split = ",", description = "Class ids (default: all ten).")
+    List<Integer> classes = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+
+    @Option(names = "--seed", description = "Base seed (default: ${DEFAULT-VALUE}).")
+    long seed = 11;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        List<RefineMethod> ms = new ArrayList<>();
+        for (String m : methods) {
+            ms.add(RefineMethod.parse(m));
+        }
+        if (seeds < 1 || batches < 1 || particles < 2 || particles > 1024 || classes.isEmpty()) {
+            throw new IllegalArgumentException("need --seeds >= 1, --batches >= 1, --particles in 2..1024 and a class");
+        }
+        for (int c : classes) {
+            Prompts.className(c);
+        }
+        int nc = classes.size();
+        RefineOptions options = RefineOptions.builder().optSteps(steps).build();
+        RunFolder folder = RunFolder.create(out, overwrite);
+        Provenance prov = Provenance.start("experiment refine", spec.commandLine().getParseResult().originalArgs());
+        prov.config("methods", methods).config("seeds", seeds).config("batches_per_class", batches)
+                .config("particles", particles).config("options", options.toMap())
+                .config("classes", classes).config("samples_per_row_per_seed", nc * batches * particles).seed("base", seed)
+                .config("gan_sha256", Zoo.manifest("gan").sha256());
+        EngineBootstrap.start(seed);
+        PrintWriter o = spec.commandLine().getOut();
+        List<String> rows = new ArrayList<>(List.of("base"));
+        ms.forEach(m -> rows.add(m.cliName()));
+        // metric -> row -> per-seed values
+        Map<String, Map<String, List<Double>>> table = new LinkedHashMap<>();
+        Map<String, double[]> fidPerStep = new LinkedHashMap<>();
+        Map<String, Double> pooledFid = new LinkedHashMap<>();
+        Map<String, Double> secondsPerBatch = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        try (NDManager mgr = Tensors.newManager(); RefineSession s = new RefineSession(mgr)) {
+            List<NDArray> refs = new ArrayList<>();
+            for (int c : classes) {
+                refs.add(s.referenceImages(mgr, c));
+            }
+            GaussianFit reference = GaussianFit.of(s.features(NDArrays.concat(new NDList(refs), 0)));
+            Map<String, List<double[]>> pooledFeatures = new LinkedHashMap<>();
+            Map<String, NDArray> grids = new LinkedHashMap<>();
+            for (int sd = 0; sd < seeds; sd++) {
+                try (NDManager seedMgr = mgr.newSubManager()) {
+                    Map<String, List<NDArray>> finals = new LinkedHashMap<>();
+                    Map<String, List<List<NDArray>>> perStep = new LinkedHashMap<>();
+                    for (String r : rows) {
+                        finals.put(r, new ArrayList<>());
+                        perStep.put(r, new ArrayList<>());
+                    }
+                    for (int c : classes) {
+                        for (int b = 0; b < batches; b++) {
+                            long drawSeed = seed * 1_000_003L + sd * 10_007L + c * 101L + b;
+                            for (RefineMethod m : ms) {
+                                ai.djl.engine.Engine.getInstance().setRandomSeed((int) drawSeed);
+                                List<NDArray> steps = new ArrayList<>();
+                                int cls = c;
+                                long b0 = System.nanoTime();
+                                RefineSession.BatchResult res = s.refine(seedMgr, m, options, c, particles, drawSeed,
+                                        ref -> steps.add(s.images(seedMgr, ref.latents(), Condition.repeat(
+                                                Prompts.className(cls), cls, particles))), null);
+                                secondsPerBatch.merge(m.cliName(), (System.nanoTime() - b0) / 1e9, Double::sum);
+                                if (m == ms.get(0)) {
+                                    finals.get("base").add(res.initialImages());
+                                    perStep.get("base").add(List.of(res.initialImages()));
+                                }
+                                finals.get(m.cliName()).add(res.finalImages());
+                                List<NDArray> all = new ArrayList<>(List.of(res.initialImages()));
+                                all.addAll(steps);
+                                perStep.get(m.cliName()).add(all);
+                            }
+                        }
+                        o.printf(Locale.ROOT, "seed %d class %d done (%.0f s)%n", sd, c, (System.nanoTime() - t0) / 1e9);
+                        o.flush();
+                    }
+                    int[] labels = new int[nc * batches * particles];
+                    for (int i = 0; i < labels.length; i++) {
+                        labels[i] = classes.get(i / (batches * particles));
+                    }
+                    for (String r : rows) {
+                        NDArray imgs = NDArrays.concat(new NDList(finals.get(r)), 0);
+                        Map<String, Double> met = s.metrics(imgs, labels, reference);
+                        met.put("diversity", withinClassDiversity(s, imgs, nc, batches * particles));
+                        for (Map.Entry<String, Double> e : met.entrySet()) {
+                            table.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>())
+                                    .computeIfAbsent(r, k -> new ArrayList<>()).add(e.getValue());
+                        }
+                        pooledFeatures.computeIfAbsent(r, k -> new ArrayList<>()).addAll(Arrays.asList(s.features(imgs)));
+                        if (sd == 0) {
+                            NDArray g = firstOfEachClass(imgs, nc, batches * particles, 8);
+                            g.attach(mgr);
+                            grids.put(r, g);
+                        }
+                        // FID per step (seed mean)
+                        List<List<NDArray>> ps = perStep.get(r);
+                        int len = ps.get(0).size();
+                        double[] acc = fidPerStep.computeIfAbsent(r, k -> new double[len]);
+                        for (int t = 0; t < len; t++) {
+                            List<NDArray> atT = new ArrayList<>();
+                            for (List<NDArray> batch : ps) {
+                                atT.add(batch.get(Math.min(t, batch.size() - 1)));
+                            }
+                            acc[t] += io.genalign.core.eval.Fid.distance(GaussianFit.of(s.features(
+                                    NDArrays.concat(new NDList(atT), 0))), reference) / seeds;
+                        }
+                    }
+                }
+            }
+            for (Map.Entry<String, List<double[]>> e : pooledFeatures.entrySet()) {
+                pooledFid.put(e.getKey(), io.genalign.core.eval.Fid.distance(GaussianFit.of(
+                        e.getValue().toArray(new double[0][])), reference));
+            }
+            for (Map.Entry<String, NDArray> e : grids.entrySet()) {
+                ImageGrids.write(folder.file("samples-" + e.getKey() + ".png"), e.getValue(), 8, 2);
+            }
+            NDArray pair = NDArrays.concat(new NDList(grids.get("base"), grids.get(rows.contains("gmi") ? "gmi"
+                    : rows.get(rows.size() - 1))), 0);
+            ImageGrids.write(folder.file("base-vs-gmi.png"), pair, 8, 2);
+        }
+        double total = (System.nanoTime() - t0) / 1e9;
+        prov.timing("experiment", total);
+        writeTables(folder, rows, table, pooledFid, secondsPerBatch, total);
+        Map<String, double[]> curves = new LinkedHashMap<>();
+        int maxLen = 0;
+        for (double[] v : fidPerStep.values()) {
+            maxLen = Math.max(maxLen, v.length);
+        }
+        double[] x = new double[maxLen];
+        for (int t = 0; t < maxLen; t++) {
+            x[t] = t;
+        }
+        for (Map.Entry<String, double[]> e : fidPerStep.entrySet()) {
+            if (!"base".equals(e.getKey())) {
+                curves.put(e.getKey(), e.getValue());
+            }
+        }
+        Plots.lines(folder.file("fid-per-step.png"), "FID against the real reference, per step (mean over seeds)",
+                "step", "FID", x, curves);
+        prov.result("table", table).result("pooled_fid", pooledFid).result("fid_per_step", fidPerStep);
+        prov.write(folder.file("provenance.json"));
+        folder.commit();
+        o.println("results: " + folder.target().resolve("table.md"));
+        o.flush();
+        return 0;
+    }
+
+    private void writeTables(RunFolder f, List<String> rows, Map<String, Map<String, List<Double>>> table,
+                             Map<String, Double> pooledFid, Map<String, Double> secondsPerBatch, double total)
+            throws IOException {
+        int perSeed = classes.size() * batches * particles;
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Built-in GAN, classes %s; %d samples per row per seed (%d batch(es) "
+                        + "of %d particles per class), %d seeds (%d samples per row in all), %d steps, default options. "
+                        + "Mean over seeds ± 95%% Student-t half-width. FID: feature network, against the 150 "
+                        + "reference-half bank images per class; lower is better. IS-like: higher is better. "
+                        + "Diversity: mean pairwise feature distance within a class. Wall time %.0f s.%n%n", classes, perSeed, batches,
+                particles, seeds, perSeed * seeds, steps, total));
+        md.append("| method | FID (per seed) | FID (seeds pooled) | IS-like | diversity | classifier-B share | "
+                + "realism logit | s / batch |\n|---|---|---|---|---|---|---|---|\n");
+        for (String r : rows) {
+            md.append("| ").append(r);
+            for (String k : List.of("fid")) {
+                md.append(" | ").append(ci(table.get(k).get(r)));
+            }
+            md.append(String.format(Locale.ROOT, " | %.2f", pooledFid.get(r)));
+            for (String k : List.of("inception_like", "diversity", "classifier_b_share", "realism_logit")) {
+                md.append(" | ").append(ci(table.get(k).get(r)));
+            }
+            Double sec = secondsPerBatch.get(r);
+            md.append(sec == null ? " | – |" : String.format(Locale.ROOT, " | %.2f |", sec
+                    / ((double) seeds * classes.size() * batches)))
+                    .append('\n');
+        }
+        AtomicFiles.writeString(f.file("table.md"), md.toString());
+    }
+
+    /** Mean over classes of the mean pairwise feature distance within each class block. */
+    private static double withinClassDiversity(RefineSession s, NDArray images, int blocks, int perClass) {
+        double sum = 0;
+        for (int c = 0; c < blocks; c++) {
+            sum += Diversity.meanPairwiseDistance(s.features(images.get(c * perClass + ":" + (c + 1) * perClass)));
+        }
+        return sum / blocks;
+    }
+
+    private static NDArray firstOfEachClass(NDArray images, int blocks, int perClass, int k) {
+        List<NDArray> parts = new ArrayList<>();
+        for (int c = 0; c < blocks; c++) {
+            parts.add(images.get(c * perClass + ":" + (c * perClass + Math.min(k, perClass))));
+        }
+        return NDArrays.concat(new NDList(parts), 0);
+    }
+
+    /** Two-sided 97.5% Student-t quantiles for 1..10 degrees of freedom; 1.96 beyond. */
+    private static final double[] T975 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
+
+    static String ci(List<Double> v) {
+        int n = v.size();
+        double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        if (n < 2) {
+            return String.format(Locale.ROOT, "%.3f", mean);
+        }
+        double ss = 0;
+        for (double x : v) {
+            ss += (x - mean) * (x - mean);
+        }
+        double t = n - 1 <= T975.length ? T975[n - 2] : 1.96;
+        return String.format(Locale.ROOT, "%.3f ± %.3f", mean, t * Math.sqrt(ss / (n - 1)) / Math.sqrt(n));
+    }
+}
