@@ -84,7 +84,7 @@ public final class DpoBench {
     private static void dpoSteps(StringBuilder md, byte[] base, int reps, int steps) throws Exception {
         List<Divergence> divs = List.of(Divergence.reverseKl(), Divergence.forwardKl(), Divergence.jensenShannon(),
                 Divergence.alpha(0.3), Divergence.alpha(0.5), Divergence.alpha(0.7));
-        PreferencePairs.PairSet pairs = randomPairs(64);
+        PreferencePairs.PairSet pairs = PreferencePairs.PairSet.synthetic(64, 3, new Shape(1, 28, 28));
         Map<String, List<Double>> perStep = new LinkedHashMap<>();
         for (Divergence d : divs) {
             perStep.put(d.label(), new ArrayList<>());
@@ -185,20 +185,6 @@ public final class DpoBench {
         }
     }
 
-    static PreferencePairs.PairSet randomPairs(int n) {
-        Random r = new Random(3);
-        List<PreferencePairs.Pair> pairs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            float[] w = new float[784];
-            float[] l = new float[784];
-            for (int k = 0; k < 784; k++) {
-                w[k] = (float) Math.tanh(r.nextGaussian());
-                l[k] = (float) Math.tanh(r.nextGaussian());
-            }
-            pairs.add(new PreferencePairs.Pair(i + 2, "p", i % 10, w, l));
-        }
-        return new PreferencePairs.PairSet(Path.of("."), new Shape(1, 28, 28), pairs, List.of());
-    }
 
     static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);

@@ -69,6 +69,27 @@ public final class PreferencePairs {
 
     /** Pairs read from a folder, with the problems of the lines that could not be read. */
     public record PairSet(Path folder, Shape imageShape, List<Pair> pairs, List<String> problems) {
+        /**
+         * {@code n} pairs of independent random images tanh(N(0, 1)) in (−1, 1) of shape {@code imageShape}, class
+         * {@code i mod 10}, prompt "p", from {@code seed}: a fixture for tests and benchmarks of the DPO loop, not
+         * preference data.
+         */
+        public static PairSet synthetic(int n, long seed, Shape imageShape) {
+            java.util.Random r = new java.util.Random(seed);
+            int d = (int) imageShape.size();
+            List<Pair> pairs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                float[] w = new float[d];
+                float[] l = new float[d];
+                for (int k = 0; k < d; k++) {
+                    w[k] = (float) Math.tanh(r.nextGaussian());
+                    l[k] = (float) Math.tanh(r.nextGaussian());
+                }
+                pairs.add(new Pair(i + 2, "p", i % 10, w, l));
+            }
+            return new PairSet(Path.of("."), imageShape, pairs, List.of());
+        }
+
         public int size() {
             return pairs.size();
         }

@@ -227,31 +227,29 @@ public final class ZooTrainer {
         NDArray eps = sm.randomNormal(batch.images().getShape());
         NDArray xt = schedule.noisy(batch.images(), eps, t);
         NDArray cond = Diffusion.conditions(sm, y, DataType.FLOAT32);
-        double loss;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray l = Diffusion.perSampleMse(Diffusion.predict(ps, unet, xt, t, cond, true), eps).mean();
-            loss = l.getFloat();
-            gc.backward(l);
-        }
-        update(unet, opt);
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", loss);
-        return m;
+        return minimiseOnce(unet, opt,
+                () -> Diffusion.perSampleMse(Diffusion.predict(ps, unet, xt, t, cond, true), eps).mean());
     }
 
     private static Map<String, Double> classifierStep(ParameterStore ps, Block block, Batches.Batch batch,
                                                       Optimizer opt) {
-        double loss;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        return minimiseOnce(block, opt, () -> {
             NDArray logits = block.forward(ps, new NDList(batch.images()), true).get(0);
-            NDArray picked = logits.logSoftmax(1).gather(batch.labels().reshape(-1, 1), 1);
-            NDArray l = picked.mean().neg();
-            loss = l.getFloat();
+            return logits.logSoftmax(1).gather(batch.labels().reshape(-1, 1), 1).mean().neg();
+        });
+    }
+
+    /** One optimiser step of {@code block} on the scalar {@code loss} (built inside the gradient collector). */
+    private static Map<String, Double> minimiseOnce(Block block, Optimizer opt, java.util.function.Supplier<NDArray> loss) {
+        double value;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray l = loss.get();
+            value = l.getFloat();
             gc.backward(l);
         }
         update(block, opt);
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", loss);
+        m.put("loss", value);
         return m;
     }
 

@@ -20,9 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,20 +40,6 @@ class DiffusionDpoTrainerTest extends GenalignTestBase {
         }
     }
 
-    static PreferencePairs.PairSet randomPairs(int n, long seed) {
-        Random r = new Random(seed);
-        List<PreferencePairs.Pair> pairs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            float[] w = new float[784];
-            float[] l = new float[784];
-            for (int k = 0; k < 784; k++) {
-                w[k] = (float) Math.tanh(r.nextGaussian());
-                l[k] = (float) Math.tanh(r.nextGaussian());
-            }
-            pairs.add(new PreferencePairs.Pair(i + 2, "p", i % 10, w, l));
-        }
-        return new PreferencePairs.PairSet(Path.of("."), new Shape(1, 28, 28), pairs, List.of());
-    }
 
     static DpoOptions options(Divergence d, int steps) {
         return DpoOptions.builder().setDivergence(d).optSteps(steps).optPairsPerStep(2).optWarmupSteps(1)
@@ -66,7 +50,7 @@ class DiffusionDpoTrainerTest extends GenalignTestBase {
     @Test
     void firstStepLossIsLog2AndTheReferenceStaysFrozen() throws Exception {
         byte[] base = baseWeights();
-        PreferencePairs.PairSet pairs = randomPairs(6, 1);
+        PreferencePairs.PairSet pairs = PreferencePairs.PairSet.synthetic(6, 1, new Shape(1, 28, 28));
         for (Divergence d : List.of(Divergence.reverseKl(), Divergence.forwardKl(), Divergence.jensenShannon(),
                 Divergence.alpha(0.5))) {
             Path work = tmp.resolve(d.kind().name());
@@ -107,7 +91,7 @@ class DiffusionDpoTrainerTest extends GenalignTestBase {
     @Test
     void resumeContinuesExactly() throws Exception {
         byte[] base = baseWeights();
-        PreferencePairs.PairSet pairs = randomPairs(5, 2);
+        PreferencePairs.PairSet pairs = PreferencePairs.PairSet.synthetic(5, 2, new Shape(1, 28, 28));
         Divergence d = Divergence.alpha(0.3);
         DiffusionDpoTrainer.Result whole = DiffusionDpoTrainer.train(base, pairs, options(d, 3), tmp.resolve("a"), null);
         DiffusionDpoTrainer.Result part = DiffusionDpoTrainer.train(base, pairs, options(d, 2), tmp.resolve("b"), null);
