@@ -9,7 +9,7 @@ import io.genalign.zoo.arch.Architectures;
 
 /**
  * The GAN's projection discriminator: a realness logit per image and class (positive = real), and
- * class-independent features of its body (256 values). Float32; differentiable with respect to the images.
+ * class-independent features of its body (128 values). Float32; differentiable with respect to the images.
  */
 public final class ZooDiscriminator implements Discriminator {
     private final ZooBlock block;

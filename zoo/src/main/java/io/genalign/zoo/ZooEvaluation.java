@@ -103,6 +103,21 @@ public final class ZooEvaluation {
         return out;
     }
 
+    /**
+     * The Inception-Score-like score (mean over 10 splits) of class-ordered samples ({@code perClass} rows of
+     * class 0, then of class 1, ...). The rows are interleaved first (row i of the result is sample i / 10 of
+     * class i mod 10) so that every contiguous split holds every class equally, as a shuffled test set does;
+     * split in class order, each part would hold one class and score near 1 however good the samples are.
+     */
+    static double classMixedScore(double[][] classOrdered, int perClass) {
+        int classes = classOrdered.length / perClass;
+        double[][] mixed = new double[classOrdered.length][];
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] = classOrdered[(i % classes) * perClass + i / classes];
+        }
+        return InceptionLikeScore.score(mixed, 10).mean();
+    }
+
     /** {@code perClass} samples of every class from the generator, in class order, from a seeded engine RNG. */
     public static NDArray sample(Generator g, NDManager m, int perClass, long seed) {
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
@@ -144,7 +159,7 @@ public final class ZooEvaluation {
                 }
             }
             q.put("classifier_b_share_of_requested_class", (double) hits / pred.length);
-            q.put("inception_like_score_generated", InceptionLikeScore.score(probabilities(featureNet, fake), 10).mean());
+            q.put("inception_like_score_generated", classMixedScore(probabilities(featureNet, fake), perClass));
             q.put("samples", n);
             q.put("sample_seed", seed);
             q.put("ddim_steps", g.sampler().steps());
@@ -199,7 +214,7 @@ public final class ZooEvaluation {
                 }
             }
             q.put("classifier_b_share_of_requested_class", (double) hits / pred.length);
-            q.put("inception_like_score_generated", InceptionLikeScore.score(probabilities(featureNet, fake), 10).mean());
+            q.put("inception_like_score_generated", classMixedScore(probabilities(featureNet, fake), 1000));
             q.put("inception_like_score_test", InceptionLikeScore.score(probabilities(featureNet, real), 10).mean());
             q.put("samples", pred.length);
             q.put("sample_seed", seed);

@@ -175,6 +175,9 @@ public final class ZooInstall {
                     + "Sampler: DDIM (eta 0), " + io.genalign.zoo.diffusion.Diffusion.SAMPLING_STEPS
                     + " steps, guidance " + io.genalign.zoo.diffusion.Diffusion.GUIDANCE;
             default -> "conditional DCGAN, non-saturating loss + mode-seeking term (MSGAN, weight 1), one-sided label smoothing 0.9, "
+                    + "from step " + io.genalign.zoo.train.ZooTrainer.AUX_START + " label matching (P2GAN-style, weight 1: "
+                    + "softmax of the class embedding's inner products fitted to real labels; the generator's samples "
+                    + "scored against the requested class), "
                     + "instance noise 0.1, "
                     + "discriminator lr x0.5. "
                     + "Generator: latent 16x7x7 + one-hot class maps; conv7 96, BN, ReLU; conv5 96, BN, ReLU; "

@@ -27,7 +27,7 @@ public record TrainOptions(int steps, int batchSize, float learningRate, float b
             case ZooModels.DIFFUSION:
                 return new TrainOptions(2200, 48, 1e-3f, 0.9f, 505, 0, 60_000, 200);
             default:
-                return new TrainOptions(6000, 32, 2e-4f, 0.5f, 404, 0, 60_000, 250);
+                return new TrainOptions(7000, 32, 2e-4f, 0.5f, 404, 0, 60_000, 250);
         }
     }
 

@@ -45,4 +45,36 @@ class ZooTrainerSmokeTest {
             }
         }
     }
+
+    /**
+     * The GAN's second phase (label matching from step AUX_START): a one-step run whose checkpoint is moved to
+     * step AUX_START, resumed for two steps; the class cross-entropies appear in losses.csv from then on, finite,
+     * and the earlier step's cells for them are NaN (not computed).
+     */
+    @org.junit.jupiter.api.Test
+    void ganSecondPhaseAddsTheClassTerms() throws Exception {
+        FashionMnist data = FashionMnist.load(IdxTest.fakeFashionMnist(Files.createDirectories(tmp.resolve("data")),
+                16, false));
+        TrainOptions base = TrainOptions.defaults("gan");
+        Path work = tmp.resolve("work");
+        ZooTrainer.train("gan", work, new TrainOptions(1, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 1),
+                data, null);
+        Files.writeString(work.resolve("checkpoint/state.json"), "{\"step\": " + ZooTrainer.AUX_START + "}");
+        ZooTrainer.train("gan", work, new TrainOptions(ZooTrainer.AUX_START + 2, 4, base.learningRate(), base.beta1(),
+                base.seed(), 0, 16, 1), data, null);
+        List<String> lines = Files.readAllLines(work.resolve("losses.csv"));
+        assertEquals(List.of("step", "d_loss", "g_loss", "ce_real", "ce_fake"), List.of(lines.get(0).split(",")));
+        assertEquals(4, lines.size(), "header + 1 first-phase step + 2 second-phase steps");
+        String[] first = lines.get(1).split(",");
+        assertTrue(Double.isNaN(Double.parseDouble(first[3])) && Double.isNaN(Double.parseDouble(first[4])));
+        for (String line : lines.subList(2, 4)) {
+            String[] cells = line.split(",");
+            for (int k = 1; k < cells.length; k++) {
+                double v = Double.parseDouble(cells[k]);
+                assertTrue(Double.isFinite(v) && v >= 0, line);
+            }
+            // ten classes: an untrained classifier's cross-entropy is near ln 10
+            assertTrue(Double.parseDouble(cells[3]) < 10 && Double.parseDouble(cells[4]) < 10, line);
+        }
+    }
 }
