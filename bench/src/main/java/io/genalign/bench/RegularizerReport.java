@@ -117,17 +117,20 @@ public final class RegularizerReport {
                 .append(" ms; growth = fitted exponent p of t ∝ (D ln D)^p over all measured D at most ")
                 .append(fmt(GROWTH_EXPONENT_LIMIT)).append(" for MPGR at both batch sizes. Nothing was tuned to "
                         + "meet them.\n");
-        s.append("\n### Cost ratio PRNO / MPGR\n\n| D | batch | PRNO (ms) | MPGR (ms) | PRNO / MPGR |\n"
-                + "|---:|---:|---:|---:|---:|\n");
+        StringBuilder ratios = new StringBuilder();
         for (int d : distinctDims(results)) {
             for (int b : distinctBatches(results)) {
                 Optional<Measurement> p = find(results, "prno", d, b);
                 Optional<Measurement> m = find(results, "mpgr", d, b);
                 if (p.isPresent() && m.isPresent()) {
-                    s.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s |%n", d, b, fmt(p.get().meanMs()),
-                            fmt(m.get().meanMs()), fmt(p.get().meanMs() / m.get().meanMs())));
+                    ratios.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s |%n", d, b,
+                            fmt(p.get().meanMs()), fmt(m.get().meanMs()), fmt(p.get().meanMs() / m.get().meanMs())));
                 }
             }
+        }
+        if (ratios.length() > 0) {
+            s.append("\n### Cost ratio PRNO / MPGR\n\n| D | batch | PRNO (ms) | MPGR (ms) | PRNO / MPGR |\n"
+                    + "|---:|---:|---:|---:|---:|\n").append(ratios);
         }
         StringBuilder floor = new StringBuilder();
         for (int d : distinctDims(results)) {

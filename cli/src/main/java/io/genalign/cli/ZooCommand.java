@@ -69,8 +69,8 @@ public final class ZooCommand implements Runnable {
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Retrain a built-in model from its seed (resumable: rerun the same command after an "
                     + "interruption to continue from the last checkpoint).",
-                    "Writes checkpoints, losses.csv, loss-curve.png, the weights and a manifest with measured figures "
-                    + "into the work folder."})
+                    "Writes checkpoints, losses.csv, loss-curve.png, the weights and provenance.json into the work "
+                    + "folder; with --install-to it also measures the model's figures and writes its manifest."})
     public static final class TrainCommand implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL",
                 description = "One of: classifier-a, classifier-b, feature-net, gan, diffusion.")
