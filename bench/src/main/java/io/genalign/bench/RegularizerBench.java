@@ -190,6 +190,7 @@ public final class RegularizerBench {
         List<Case> cases = new ArrayList<>();
         List<String> names = new ArrayList<>(Regularizers.names());
         names.remove("none");
+        names.add(FftFloor.NAME);
         names.sort(java.util.Comparator.comparingInt(RegularizerBench::order));
         if (only != null) {
             for (String n : only) {
@@ -213,9 +214,14 @@ public final class RegularizerBench {
         return cases;
     }
 
+    /** The regularizer of a case: one from {@link Regularizers}, or the {@link FftFloor} reference row. */
+    static Regularizer create(String name) {
+        return FftFloor.NAME.equals(name) ? new FftFloor() : Regularizers.create(name, BenchConfig.SEED);
+    }
+
     /** Run order and table order: the two compared by the targets first, the O(D²) one last. */
     private static int order(String name) {
-        List<String> first = List.of("mpgr", "prno", "norm", "kl", "kurtosis");
+        List<String> first = List.of("mpgr", FftFloor.NAME, "prno", "norm", "kl", "kurtosis");
         int i = first.indexOf(name);
         return i >= 0 ? i : name.equals("covariance") ? 100 : 50;
     }
@@ -227,7 +233,7 @@ public final class RegularizerBench {
     /** Seconds of one call, after one warm-up call; NaN if the call fails. */
     static double probe(NDManager manager, Case c) {
         try (NDManager sub = manager.newSubManager()) {
-            Regularizer reg = Regularizers.create(c.regularizer(), BenchConfig.SEED);
+            Regularizer reg = create(c.regularizer());
             NDArray input = sub.randomNormal(0f, 1f, new Shape(c.batch(), c.dim()), DataType.FLOAT32);
             long t0 = System.nanoTime();
             RegularizerBenchmark.run(sub, reg, input, null);
@@ -319,6 +325,10 @@ public final class RegularizerBench {
                 .append(Prno.DEFAULT_SHUFFLES).append(" shuffles; ReNO norm, KL, kurtosis; covariance = circular "
                         + "covariance matching computed in the spatial domain, O(D²), only up to D = ")
                 .append(BenchConfig.COVARIANCE_MAX_D).append(".\n");
+        s.append("- `").append(FftFloor.NAME).append("` is a reference row, not a regularizer: value and gradient of "
+                + "the mean FFT magnitude of each sample twice over (one real FFT of every row of [x; x], magnitudes, "
+                + "means), the FFT work of MPGR's BOTH mode without its moments, permutation, mirroring and blocks. "
+                + "MPGR's time minus this row is what a leaner MPGR on this engine could at most save.\n");
         s.append("- JMH, one forked JVM per case (flags appended: `").append(String.join(" ", forkArgs))
                 .append("`), one benchmark thread; PyTorch intra-op threads: ")
                 .append(torchThreads == null ? "PyTorch's default (one per core)" : torchThreads + " (`--torch-threads "

@@ -63,7 +63,7 @@ public class RegularizerBenchmark {
     public void setUp() {
         EngineBootstrap.start(BenchConfig.SEED);
         manager = Tensors.newManager();
-        reg = Regularizers.create(regularizer, BenchConfig.SEED);
+        reg = RegularizerBench.create(regularizer);
         input = manager.randomNormal(0f, 1f, new Shape(batch, dim), DataType.FLOAT32);
     }
 

@@ -117,17 +117,38 @@ public final class RegularizerReport {
                 .append(" ms; growth = fitted exponent p of t ∝ (D ln D)^p over all measured D at most ")
                 .append(fmt(GROWTH_EXPONENT_LIMIT)).append(" for MPGR at both batch sizes. Nothing was tuned to "
                         + "meet them.\n");
-        s.append("\n### Cost ratio PRNO / MPGR\n\n| D | batch | PRNO (ms) | MPGR (ms) | PRNO / MPGR |\n"
-                + "|---:|---:|---:|---:|---:|\n");
+        StringBuilder ratios = new StringBuilder();
         for (int d : distinctDims(results)) {
             for (int b : distinctBatches(results)) {
                 Optional<Measurement> p = find(results, "prno", d, b);
                 Optional<Measurement> m = find(results, "mpgr", d, b);
                 if (p.isPresent() && m.isPresent()) {
-                    s.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s |%n", d, b, fmt(p.get().meanMs()),
-                            fmt(m.get().meanMs()), fmt(p.get().meanMs() / m.get().meanMs())));
+                    ratios.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s |%n", d, b,
+                            fmt(p.get().meanMs()), fmt(m.get().meanMs()), fmt(p.get().meanMs() / m.get().meanMs())));
                 }
             }
+        }
+        if (ratios.length() > 0) {
+            s.append("\n### Cost ratio PRNO / MPGR\n\n| D | batch | PRNO (ms) | MPGR (ms) | PRNO / MPGR |\n"
+                    + "|---:|---:|---:|---:|---:|\n").append(ratios);
+        }
+        StringBuilder floor = new StringBuilder();
+        for (int d : distinctDims(results)) {
+            for (int b : distinctBatches(results)) {
+                Optional<Measurement> f = find(results, FftFloor.NAME, d, b);
+                Optional<Measurement> m = find(results, "mpgr", d, b);
+                if (f.isPresent() && m.isPresent()) {
+                    floor.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s%% |%n", d, b,
+                            fmt(m.get().meanMs()), fmt(f.get().meanMs()), fmt(m.get().meanMs() - f.get().meanMs()),
+                            fmt(100 * f.get().meanMs() / m.get().meanMs())));
+                }
+            }
+        }
+        if (floor.length() > 0) {
+            s.append("\n### MPGR against the FFT floor\n\nThe `").append(FftFloor.NAME).append("` row (two real FFTs "
+                    + "per sample with their magnitudes, value and gradient) is the part of MPGR's time that no leaner "
+                    + "MPGR on this engine can avoid.\n\n| D | batch | MPGR (ms) | FFT floor (ms) | MPGR − floor (ms) "
+                    + "| floor / MPGR |\n|---:|---:|---:|---:|---:|---:|\n").append(floor);
         }
         s.append("\n### Growth with D\n\nFor successive sizes D₁ → D₂ (each ×4): the measured time ratio "
                 + "t₂/t₁ beside the ratio D log D predicts, (D₂ ln D₂)/(D₁ ln D₁), and the ratio D² predicts (16). "

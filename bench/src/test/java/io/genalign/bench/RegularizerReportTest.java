@@ -100,4 +100,27 @@ class RegularizerReportTest {
         assertEquals(List.of(BenchConfig.OFFLINE_FLAG_DJL, BenchConfig.OFFLINE_FLAG_TRACKING), flags);
         assertTrue(List.of(BenchConfig.forkJvmArgs()).containsAll(flags));
     }
+
+    @Test
+    void theFftFloorRowIsComparedWithMpgrWhenMeasured() {
+        List<Measurement> r = synthetic(1e-6, 1.0, 1e-4);
+        assertFalse(RegularizerReport.markdown(context(0.0), r).contains("FFT floor"), "no floor row measured");
+        r.add(Measurement.of(FftFloor.NAME, 65536, 1, "avgt", 5, 0.5, 0.01));
+        String md = RegularizerReport.markdown(context(0.0), r);
+        // MPGR 0.727 ms at D = 65536, batch 1; floor 0.5 ms: 0.227 ms above it, floor = 68.8% of MPGR
+        assertTrue(md.contains("| 65536 | 1 | 0.727 | 0.5 | 0.227 | 68.8% |"), md);
+    }
+
+    @Test
+    void theFftFloorIsTwiceTheMeanMagnitude() {
+        io.genalign.core.runtime.EngineBootstrap.start(1);
+        try (ai.djl.ndarray.NDManager m = io.genalign.core.runtime.Tensors.newManager()) {
+            // x = (1, 0, 0, 0): every bin of its DFT has magnitude 1, so the mean is 1 and the floor 2;
+            // x = (1, -1, 1, -1): rfft bins (0, 0, 4), mean 4/3, floor 8/3
+            ai.djl.ndarray.NDArray x = m.create(new float[] {1, 0, 0, 0, 1, -1, 1, -1}, new ai.djl.ndarray.types.Shape(2, 4));
+            float[] v = new FftFloor().perSample(x).toFloatArray();
+            assertEquals(2.0, v[0], 1e-6);
+            assertEquals(8.0 / 3.0, v[1], 1e-6);
+        }
+    }
 }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import io.genalign.core.eval.Diversity;
 import io.genalign.core.eval.Fid;
 import io.genalign.core.eval.GaussianFit;
-import io.genalign.core.eval.InceptionLikeScore;
 import io.genalign.core.flow.FlowModels;
 import io.genalign.core.flow.FlowStep;
 import io.genalign.core.flow.LatentRefiner;
@@ -136,7 +135,7 @@ final class RefineSession implements AutoCloseable {
 
     /**
      * The report metrics of a set of images of known classes: {@code fid} against a reference fit,
-     * {@code inception_like} (10 splits when there are at least 100 images, else 1), {@code diversity} (mean pairwise
+     * {@code inception_like} (10 splits when there are at least 100 images, else 1, on class-mixed splits), {@code diversity} (mean pairwise
      * feature distance), {@code classifier_b_share} of the requested classes, {@code realism_logit} (mean d).
      */
     Map<String, Double> metrics(NDArray images, int[] classes, GaussianFit reference) {
@@ -144,8 +143,8 @@ final class RefineSession implements AutoCloseable {
         double[][] f = features(images);
         m.put("fid", Fid.distance(GaussianFit.of(f), reference));
         int splits = images.getShape().get(0) >= 100 ? 10 : 1;
-        m.put("inception_like", InceptionLikeScore.score(ZooEvaluation.probabilities(featureNet, images), splits)
-                .mean());
+        m.put("inception_like", ZooEvaluation.classMixedScore(ZooEvaluation.probabilities(featureNet, images), classes,
+                splits));
         m.put("diversity", Diversity.meanPairwiseDistance(f));
         int[] pred = ZooEvaluation.predict(classifierB, images);
         int hits = 0;

@@ -45,18 +45,20 @@ public final class ZooCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            TextTable t = new TextTable(List.of("model", "parameters", "steps", "train time", "figures"));
+            TextTable t = new TextTable(List.of("model", "parameters", "steps", "train time"));
+            StringBuilder figures = new StringBuilder("\nMeasured figures (from each model's manifest):\n");
             for (ModelManifest m : Zoo.list()) {
-                List<String> figs = new ArrayList<>();
+                t.add(List.of(m.name(), String.valueOf(m.parameters()), String.valueOf(m.steps()),
+                        String.format(java.util.Locale.ROOT, "%.0f s", m.wallSeconds())));
+                figures.append("  ").append(m.name()).append('\n');
                 for (Map.Entry<String, Object> e : m.quality().entrySet()) {
                     Object v = e.getValue();
-                    figs.add(e.getKey() + "=" + (v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.4g", d)
-                            : String.valueOf(v)));
+                    figures.append("    ").append(e.getKey()).append(" = ").append(v instanceof Double d
+                            ? String.format(java.util.Locale.ROOT, "%.4g", d) : String.valueOf(v)).append('\n');
                 }
-                t.add(List.of(m.name(), String.valueOf(m.parameters()), String.valueOf(m.steps()),
-                        String.format(java.util.Locale.ROOT, "%.0f s", m.wallSeconds()), String.join(", ", figs)));
             }
             out.print(t.render());
+            out.print(figures);
             out.println("Weights ship inside genalign; retrain any of them from its seed with: genalign zoo train MODEL");
             out.flush();
             return 0;
@@ -67,8 +69,8 @@ public final class ZooCommand implements Runnable {
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Retrain a built-in model from its seed (resumable: rerun the same command after an "
                     + "interruption to continue from the last checkpoint).",
-                    "Writes checkpoints, losses.csv, loss-curve.png, the weights and a manifest with measured figures "
-                    + "into the work folder."})
+                    "Writes checkpoints, losses.csv, loss-curve.png, the weights and provenance.json into the work "
+                    + "folder; with --install-to it also measures the model's figures and writes its manifest."})
     public static final class TrainCommand implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL",
                 description = "One of: classifier-a, classifier-b, feature-net, gan, diffusion.")

@@ -105,17 +105,41 @@ public final class ZooEvaluation {
 
     /**
      * The Inception-Score-like score (mean over 10 splits) of class-ordered samples ({@code perClass} rows of
-     * class 0, then of class 1, ...). The rows are interleaved first (row i of the result is sample i / 10 of
-     * class i mod 10) so that every contiguous split holds every class equally, as a shuffled test set does;
-     * split in class order, each part would hold one class and score near 1 however good the samples are.
+     * class 0, then of class 1, ...); see {@link #classMixedScore(double[][], int[], int)}.
      */
     static double classMixedScore(double[][] classOrdered, int perClass) {
-        int classes = classOrdered.length / perClass;
-        double[][] mixed = new double[classOrdered.length][];
-        for (int i = 0; i < mixed.length; i++) {
-            mixed[i] = classOrdered[(i % classes) * perClass + i / classes];
+        int[] classes = new int[classOrdered.length];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = i / perClass;
         }
-        return InceptionLikeScore.score(mixed, 10).mean();
+        return classMixedScore(classOrdered, classes, 10);
+    }
+
+    /**
+     * The Inception-Score-like score (mean over {@code splits} splits) of samples of known classes, in any order.
+     * The rows are first dealt round-robin over the classes (one row of each class in turn, each class in its
+     * original order, a class that runs out skipped), so every contiguous split holds the classes in proportion,
+     * as a shuffled test set does. Split in class order, each part would hold a single class and score near 1
+     * however good the samples.
+     */
+    public static double classMixedScore(double[][] probabilities, int[] classes, int splits) {
+        if (classes.length != probabilities.length) {
+            throw new IllegalArgumentException(classes.length + " classes for " + probabilities.length + " rows");
+        }
+        java.util.TreeMap<Integer, java.util.ArrayDeque<Integer>> byClass = new java.util.TreeMap<>();
+        for (int i = 0; i < classes.length; i++) {
+            byClass.computeIfAbsent(classes[i], k -> new java.util.ArrayDeque<>()).add(i);
+        }
+        double[][] mixed = new double[probabilities.length][];
+        int next = 0;
+        while (next < mixed.length) {
+            for (java.util.ArrayDeque<Integer> rows : byClass.values()) {
+                if (!rows.isEmpty()) {
+                    mixed[next++] = probabilities[rows.poll()];
+                }
+            }
+        }
+        return InceptionLikeScore.score(mixed, splits).mean();
     }
 
     /** {@code perClass} samples of every class from the generator, in class order, from a seeded engine RNG. */

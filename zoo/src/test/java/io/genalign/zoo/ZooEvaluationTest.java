@@ -32,4 +32,27 @@ class ZooEvaluationTest {
         }
         assertEquals(1.0, ZooEvaluation.classMixedScore(p, 30), 1e-12);
     }
+
+    @Test
+    void anyOrderOfKnownClassesIsDealtRoundRobin() {
+        // 3 classes, 10 rows each, shuffled by a fixed interleave; confident and correct: score 3 in every split
+        double[][] p = new double[30][];
+        int[] classes = new int[30];
+        for (int i = 0; i < 30; i++) {
+            classes[i] = (i * 7) % 3;
+            p[i] = new double[] {0, 0, 0};
+            p[i][classes[i]] = 1.0;
+        }
+        assertEquals(3.0, ZooEvaluation.classMixedScore(p, classes, 10), 1e-9);
+        // unequal class sizes: 20 rows of class 0 then 10 of class 1; one split sees the whole mixture
+        int[] uneven = new int[30];
+        double[][] q = new double[30][];
+        for (int i = 0; i < 30; i++) {
+            uneven[i] = i < 20 ? 0 : 1;
+            q[i] = uneven[i] == 0 ? new double[] {1, 0} : new double[] {0, 1};
+        }
+        assertEquals(InceptionLikeScore.score(q), ZooEvaluation.classMixedScore(q, uneven, 1), 1e-12);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ZooEvaluation.classMixedScore(q, new int[3], 1));
+    }
 }
