@@ -31,4 +31,19 @@ class RefineExperimentTest extends GenalignTestBase {
         assertEquals(2, GaussianityCommandTest.run("experiment", "refine", "--methods", "gan", "--out",
                 tmp.resolve("bad").toString()).code());
     }
+
+    @Test
+    void mollifierAndRidgeReachTheOptionsAndBadValuesExitTwo() throws Exception {
+        Path out = tmp.resolve("sweep");
+        GaussianityCommandTest.Run r = GaussianityCommandTest.run("experiment", "refine", "--seeds", "1",
+                "--particles", "2", "--steps", "1", "--methods", "gmi", "--classes", "1", "--mollifier-sigma", "0.3",
+                "--ridge", "10r", "--out", out.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        com.fasterxml.jackson.databind.JsonNode opts = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("provenance.json").toFile()).get("config").get("options");
+        assertEquals(0.3, opts.get("mollifier_sigma").asDouble(), 0.0);
+        assertEquals("10.0r", opts.get("ridge").asText());
+        assertEquals(2, GaussianityCommandTest.run("experiment", "refine", "--ridge", "lots", "--out",
+                tmp.resolve("bad").toString()).code());
+    }
 }
