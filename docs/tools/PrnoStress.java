@@ -11,10 +11,11 @@ public class PrnoStress {
   public static void main(String[] a) throws Exception {
     EngineBootstrap.start(1);
     Regularizer r = (a.length > 1 ? Prno.builder().optShuffles(0).build() : Regularizers.create("prno", 0));
-    int bad = 0, n = Integer.parseInt(a[0]);
+    int bad = 0, calls = 0, n = Integer.parseInt(a[0]);
     try (NDManager m = Tensors.newManager()) {
       NDArray x = m.randomNormal(new Shape(8, 16, 7, 7));
       for (int i = 0; i < n; i++) {
+        calls++;
         try (NDManager s = m.newSubManager()) {
           NDArray y = x.duplicate(); y.attach(s);
           Gradients.ValueAndGradient vg = Gradients.valueAndGradient(r, y);
@@ -47,6 +48,6 @@ public class PrnoStress {
         }
       }
     }
-    System.out.println("done " + n + " calls, " + bad + " non-finite");
+    System.out.println("stopped after " + calls + " calls, " + bad + " non-finite");
   }
 }
