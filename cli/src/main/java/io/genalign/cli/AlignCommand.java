@@ -162,6 +162,7 @@ public final class AlignCommand implements Callable<Integer> {
                     }
                 });
                 prov.timing("optimise", (System.nanoTime() - t0) / 1e9);
+                prov.result("regularizer_retries", opt.regularizerRetries());
                 writeReport(folder, result, targets, held, classId);
             }
         }

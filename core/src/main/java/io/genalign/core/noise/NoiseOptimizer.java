@@ -69,6 +69,7 @@ public final class NoiseOptimizer implements AutoCloseable {
     private final List<StepRecord> history = new ArrayList<>();
     private long nanosTotal;
     private long nanosRegularizer;
+    private int regularizerRetries;
     private long nanosRecord;
 
     private NoiseOptimizer(Builder b) {
@@ -145,6 +146,30 @@ public final class NoiseOptimizer implements AutoCloseable {
         }
     }
 
+    /** The regularizer's per-sample values and their gradient at the current latents. */
+    private record RegularizerValue(double[] values, NDArray gradient) {}
+
+    private RegularizerValue regularizerAt(NDManager sm) {
+        NDArray zr = z.duplicate();
+        zr.attach(sm);
+        zr.setRequiresGradient(true);
+        double[] values;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray per = regularizer.perSample(zr);
+            values = per.toType(DataType.FLOAT64, false).toDoubleArray();
+            gc.backward(per.sum());
+        }
+        return new RegularizerValue(values, zr.getGradient().duplicate());
+    }
+
+    /**
+     * How many times a step evaluated the regularizer a second time because its value was finite and its gradient
+     * was not (at most once per step; a second non-finite gradient stops the run as diverged).
+     */
+    public int regularizerRetries() {
+        return regularizerRetries;
+    }
+
     private StepRecord doStep() {
         int b = best.length;
         try (NDManager sm = state.newSubManager()) {
@@ -154,15 +179,15 @@ public final class NoiseOptimizer implements AutoCloseable {
             double[] regValues = new double[b];
             long r0 = System.nanoTime();
             if (regularizer != null) {
-                NDArray zr = z.duplicate();
-                zr.attach(sm);
-                zr.setRequiresGradient(true);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray per = regularizer.perSample(zr);
-                    regValues = per.toType(DataType.FLOAT64, false).toDoubleArray();
-                    gc.backward(per.sum());
+                RegularizerValue rv = regularizerAt(sm);
+                if (allFinite(rv.values()) && !isFinite(rv.gradient())) {
+                    // a finite value with a non-finite gradient: PRNO does this sporadically and a second
+                    // evaluation (with new permutations) is finite (docs/regularizers.md, "Known issue"); retry once
+                    regularizerRetries++;
+                    rv = regularizerAt(sm);
                 }
-                gReg = zr.getGradient().duplicate();
+                regValues = rv.values();
+                gReg = rv.gradient();
                 finite &= allFinite(regValues) && isFinite(gReg);
             }
             nanosRegularizer += System.nanoTime() - r0;

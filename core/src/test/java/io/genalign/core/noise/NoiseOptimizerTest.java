@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.genalign.core.gaussianity.Regularizer;
 import io.genalign.core.gaussianity.Regularizers;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Generator;
@@ -223,18 +224,10 @@ class NoiseOptimizerTest extends GenalignTestBase {
     @Test
     void divergenceStopsAndKeepsTheBestIterate() {
         AtomicInteger calls = new AtomicInteger();
-        Reward poisoned = new Reward() {
-            @Override
-            public String name() {
-                return "poisoned";
-            }
-
-            @Override
-            public NDArray score(NDArray images, Condition condition) {
-                NDArray s = images.sub(0.5).square().sum(new int[] {1, 2, 3}).neg();
-                return calls.incrementAndGet() > 4 ? s.mul(Double.NaN) : s;
-            }
-        };
+        Reward poisoned = reward("poisoned", images -> {
+            NDArray s = towardHalf(images);
+            return calls.incrementAndGet() > 4 ? s.mul(Double.NaN) : s;
+        });
         NoiseAlignmentOptions opts = NoiseAlignmentOptions.builder().optSteps(20).optLearningRate(0.02).build();
         try (NoiseOptimizer opt = NoiseOptimizer.builder().setGenerator(new IdentityGenerator())
                 .setCondition(Condition.repeat("x", 0, 1)).addTarget(poisoned, 1.0).optOptions(opts).build()) {
@@ -244,6 +237,73 @@ class NoiseOptimizerTest extends GenalignTestBase {
             assertEquals(3, r.bestStep()[0]);
             assertTrue(Double.isFinite(r.bestTarget()[0]));
             assertTrue(r.bestLatents().isNaN().any().getBoolean() == false);
+        }
+    }
+
+    /** −‖images − 0.5‖² per image: a smooth target with its maximum at 0.5 everywhere. */
+    private static NDArray towardHalf(NDArray images) {
+        return images.sub(0.5).square().sum(new int[] {1, 2, 3}).neg();
+    }
+
+    /** A reward named {@code name} that scores images with {@code score}, ignoring the condition. */
+    private static Reward reward(String name, java.util.function.Function<NDArray, NDArray> score) {
+        return new Reward() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public NDArray score(NDArray images, Condition condition) {
+                return score.apply(images);
+            }
+        };
+    }
+
+    /** A regularizer whose value is always 0 and whose gradient is NaN on the calls listed (sqrt at 0 times 0). */
+    private static Regularizer nanGradientOn(java.util.Set<Integer> badCalls, AtomicInteger calls) {
+        return new Regularizer() {
+            @Override
+            public String name() {
+                return "nan-gradient";
+            }
+
+            @Override
+            public NDArray perSample(NDArray batch) {
+                NDArray flat = batch.reshape(batch.getShape().get(0), -1);
+                NDArray zero = flat.square().sum(new int[] {1}).mul(0f);
+                return badCalls.contains(calls.incrementAndGet()) ? zero.sqrt() : zero;
+            }
+        };
+    }
+
+    @Test
+    void aSporadicNonFiniteRegularizerGradientIsRetriedOnce() {
+        NoiseAlignmentOptions opts = NoiseAlignmentOptions.builder().optSteps(6).optLearningRate(0.02).build();
+        Reward smooth = reward("smooth", NoiseOptimizerTest::towardHalf);
+        AtomicInteger clean = new AtomicInteger();
+        try (NoiseOptimizer opt = NoiseOptimizer.builder().setGenerator(new IdentityGenerator())
+                .setCondition(Condition.repeat("x", 0, 1)).addTarget(smooth, 1.0).optOptions(opts)
+                .optRegularizer(nanGradientOn(java.util.Set.of(), clean)).build()) {
+            opt.run(gauss(1, 8), null);
+            assertEquals(0, opt.regularizerRetries());
+        }
+        AtomicInteger calls = new AtomicInteger();
+        try (NoiseOptimizer opt = NoiseOptimizer.builder().setGenerator(new IdentityGenerator())
+                .setCondition(Condition.repeat("x", 0, 1)).addTarget(smooth, 1.0).optOptions(opts)
+                .optRegularizer(nanGradientOn(java.util.Set.of(3), calls)).build()) {
+            AlignmentResult r = opt.run(gauss(1, 8), null);
+            assertTrue(r.stopReason() != StopReason.DIVERGED, r.message());
+            assertEquals(1, opt.regularizerRetries());
+            assertEquals(clean.get() + 1, calls.get(), "the clean run's calls and one retry");
+        }
+        AtomicInteger calls2 = new AtomicInteger();
+        try (NoiseOptimizer opt = NoiseOptimizer.builder().setGenerator(new IdentityGenerator())
+                .setCondition(Condition.repeat("x", 0, 1)).addTarget(smooth, 1.0).optOptions(opts)
+                .optRegularizer(nanGradientOn(java.util.Set.of(3, 4), calls2)).build()) {
+            AlignmentResult r = opt.run(gauss(1, 8), null);
+            assertEquals(StopReason.DIVERGED, r.stopReason(), "a second non-finite gradient is not retried again");
+            assertEquals(1, opt.regularizerRetries());
         }
     }
 
