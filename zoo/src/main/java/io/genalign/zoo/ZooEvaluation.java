@@ -103,6 +103,15 @@ public final class ZooEvaluation {
         return out;
     }
 
+    /** Share of class-ordered samples ({@code perClass} of class 0, then of class 1, ...) predicted as their class. */
+    static double requestedClassShare(int[] predicted, int perClass) {
+        int hits = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            hits += predicted[i] == i / perClass ? 1 : 0;
+        }
+        return (double) hits / predicted.length;
+    }
+
     /**
      * The Inception-Score-like score (mean over 10 splits) of class-ordered samples ({@code perClass} rows of
      * class 0, then of class 1, ...); see {@link #classMixedScore(double[][], int[], int)}.
@@ -176,13 +185,7 @@ public final class ZooEvaluation {
             }
             q.put("fid_test_subset_vs_test", Fid.distance(GaussianFit.of(subset), GaussianFit.of(realFeatures)));
             int[] pred = predict(b, fake);
-            int hits = 0;
-            for (int i = 0; i < pred.length; i++) {
-                if (pred[i] == i / perClass) {
-                    hits++;
-                }
-            }
-            q.put("classifier_b_share_of_requested_class", (double) hits / pred.length);
+            q.put("classifier_b_share_of_requested_class", requestedClassShare(pred, perClass));
             q.put("inception_like_score_generated", classMixedScore(probabilities(featureNet, fake), perClass));
             q.put("samples", n);
             q.put("sample_seed", seed);
@@ -231,13 +234,7 @@ public final class ZooEvaluation {
             }
             q.put("fid_test_half_vs_half", Fid.distance(GaussianFit.of(even), GaussianFit.of(odd)));
             int[] pred = predict(b, fake);
-            int hits = 0;
-            for (int i = 0; i < pred.length; i++) {
-                if (pred[i] == i / 1000) {
-                    hits++;
-                }
-            }
-            q.put("classifier_b_share_of_requested_class", (double) hits / pred.length);
+            q.put("classifier_b_share_of_requested_class", requestedClassShare(pred, 1000));
             q.put("inception_like_score_generated", classMixedScore(probabilities(featureNet, fake), 1000));
             q.put("inception_like_score_test", InceptionLikeScore.score(probabilities(featureNet, real), 10).mean());
             q.put("samples", pred.length);

@@ -245,7 +245,7 @@ public final class ZooTrainer {
                                                       Optimizer opt) {
         return minimiseOnce(block, opt, () -> {
             NDArray logits = block.forward(ps, new NDList(batch.images()), true).get(0);
-            return logits.logSoftmax(1).gather(batch.labels().reshape(-1, 1), 1).mean().neg();
+            return crossEntropy(logits, batch.labels().oneHot(Architectures.CLASSES).toType(logits.getDataType(), false));
         });
     }
 
