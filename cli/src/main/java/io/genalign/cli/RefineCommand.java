@@ -13,15 +13,12 @@ import io.genalign.cli.support.Plots;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.eval.GaussianFit;
-import io.genalign.core.flow.Bandwidth;
 import io.genalign.core.flow.DgFlow;
 import io.genalign.core.flow.FlowDefaults;
 import io.genalign.core.flow.FlowStep;
-import io.genalign.core.flow.Mollifier;
 import io.genalign.core.flow.RefineMethod;
 import io.genalign.core.flow.RefineOptions;
 import io.genalign.core.flow.Refinement;
-import io.genalign.core.flow.Ridge;
 import io.genalign.core.io.Npy;
 import io.genalign.core.model.Condition;
 import io.genalign.core.runtime.EngineBootstrap;
@@ -79,18 +76,8 @@ public final class RefineCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     double etaCondition = FlowDefaults.ETA_CONDITION;
 
-    @Option(names = "--ridge", description = "KRR lambda: a number, or a multiple of the Gram matrix's largest row "
-            + "sum r written like 1r (default: 1.0r).")
-    String ridge = FlowDefaults.RIDGE.toString();
-
-    @Option(names = "--bandwidth", description = "Kernel bandwidth: median or a number (default: ${DEFAULT-VALUE}).")
-    String bandwidth = "median";
-
-    @Option(names = "--mollifier-sigma", description = "GMI's image-space mollifier sigma (default: ${DEFAULT-VALUE}).")
-    double mollifierSigma = FlowDefaults.MOLLIFIER_SIGMA;
-
-    @Option(names = "--mollifier-copies", description = "GMI's mollifier copies M (default: ${DEFAULT-VALUE}).")
-    int mollifierCopies = FlowDefaults.MOLLIFIER_COPIES;
+    @CommandLine.Mixin
+    KernelOptions kernel = new KernelOptions();
 
     @Option(names = "--stein-nu", description = "Stein estimator ridge (default: ${DEFAULT-VALUE}).")
     double steinNu = FlowDefaults.STEIN_NU;
@@ -130,9 +117,8 @@ public final class RefineCommand implements Callable<Integer> {
         if (particles < 2 || particles > 1024) {
             throw new IllegalArgumentException("--particles must be in 2..1024, got " + particles);
         }
-        return RefineOptions.builder().optSteps(steps).optStepSizes(etaData, etaParticle, etaCondition)
-                .optRidge(Ridge.parse(ridge)).optBandwidth(Bandwidth.parse(bandwidth))
-                .optMollifier(new Mollifier(mollifierSigma, mollifierCopies)).optSteinNu(steinNu).optLatentClip(clip)
+        return kernel.applyTo(RefineOptions.builder()).optSteps(steps).optStepSizes(etaData, etaParticle, etaCondition)
+                .optSteinNu(steinNu).optLatentClip(clip)
                 .optDdlsStep(ddlsStep).optDgflow(dgflowStep, dgflowGamma, dgflowDivergence).optDotLearningRate(dotLr)
                 .build();
     }

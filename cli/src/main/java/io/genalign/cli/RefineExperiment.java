@@ -12,8 +12,6 @@ import io.genalign.cli.support.RunFolder;
 import io.genalign.core.eval.Diversity;
 import io.genalign.core.eval.GaussianFit;
 import io.genalign.core.flow.FlowDefaults;
-import io.genalign.core.flow.Mollifier;
-import io.genalign.core.flow.Ridge;
 import io.genalign.core.flow.RefineMethod;
 import io.genalign.core.flow.RefineOptions;
 import io.genalign.core.model.Condition;
@@ -77,12 +75,8 @@ public final class RefineExperiment implements Callable<Integer> {
     @Option(names = "--seed", description = "Base seed (default: ${DEFAULT-VALUE}).")
     long seed = 11;
 
-    @Option(names = "--mollifier-sigma", description = "GMI's image-space mollifier sigma (default: ${DEFAULT-VALUE}).")
-    double mollifierSigma = FlowDefaults.MOLLIFIER_SIGMA;
-
-    @Option(names = "--ridge", description = "KRR lambda: a number, or a multiple of the Gram matrix's largest row "
-            + "sum r written like 1r (default: ${DEFAULT-VALUE}).")
-    String ridge = FlowDefaults.RIDGE.toString();
+    @CommandLine.Mixin
+    KernelOptions kernel = new KernelOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -100,8 +94,7 @@ public final class RefineExperiment implements Callable<Integer> {
             Prompts.className(c);
         }
         int nc = classes.size();
-        RefineOptions options = RefineOptions.builder().optSteps(steps).optRidge(Ridge.parse(ridge))
-                .optMollifier(new Mollifier(mollifierSigma, FlowDefaults.MOLLIFIER_COPIES)).build();
+        RefineOptions options = kernel.applyTo(RefineOptions.builder().optSteps(steps)).build();
         RunFolder folder = RunFolder.create(out, overwrite);
         Provenance prov = Provenance.start("experiment refine", spec.commandLine().getParseResult().originalArgs());
         prov.config("methods", methods).config("seeds", seeds).config("batches_per_class", batches)
