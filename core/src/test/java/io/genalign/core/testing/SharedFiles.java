@@ -1,34 +1,43 @@
 package io.genalign.core.testing;
 
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Locates the project's shared folder ({@code ../shared} beside the repository) for vector tests. */
+/**
+ * Locates the independent test vectors, which live inside the repository at
+ * {@code core/src/test/resources/vectors} (copied from the project's shared specs; their README says where they came
+ * from). Nothing outside the clone is read: the folder is found as a class-path resource when it is a plain
+ * directory (core's own tests), else by walking up from the working directory to the repository root (tests of
+ * other modules, which see core's test resources inside a jar).
+ */
 public final class SharedFiles {
+    private static final String MARKER = "vectors/README.md";
+    private static final Path IN_REPO = Paths.get("core", "src", "test", "resources", "vectors");
+
     private SharedFiles() {}
 
-    /** The shared/vectors folder; fails the test with a clear message if it cannot be found. */
+    /** The vectors folder; fails the test with a clear message if it cannot be found. */
     public static Path vectors() {
-        return shared().resolve("vectors");
-    }
-
-    public static Path shared() {
-        String prop = System.getProperty("genalign.shared");
-        if (prop != null && Files.isDirectory(Paths.get(prop))) {
-            return Paths.get(prop).toAbsolutePath().normalize();
+        URL url = SharedFiles.class.getClassLoader().getResource(MARKER);
+        if (url != null && "file".equals(url.getProtocol())) {
+            try {
+                return Paths.get(url.toURI()).getParent();
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("bad resource URL " + url, e);
+            }
         }
-        Path dir = Paths.get("").toAbsolutePath();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared");
-            if (Files.isDirectory(candidate.resolve("vectors"))) {
+        for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve(IN_REPO);
+            if (Files.isRegularFile(candidate.resolve("README.md"))) {
                 return candidate;
             }
-            Path sibling = p.resolveSibling("shared");
-            if (p.getParent() != null && Files.isDirectory(sibling.resolve("vectors"))) {
-                return sibling;
+            if (Files.isDirectory(p.resolve(".git"))) {
+                break; // never look above the repository root
             }
         }
-        throw new IllegalStateException("cannot find the shared/ folder with vectors (set -Dgenalign.shared=PATH)");
+        throw new IllegalStateException("cannot find the test vectors at " + IN_REPO + " inside the repository");
     }
 }
