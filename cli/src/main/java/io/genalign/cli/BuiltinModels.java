@@ -36,11 +36,37 @@ final class BuiltinModels {
     /** A preference judge from {@code NAME[=WEIGHT]} terms (see {@link #reward}); the rewards live in {@code m}. */
     static io.genalign.core.preference.PreferenceJudge judge(List<String> terms, NDManager m) {
         io.genalign.core.preference.PreferenceJudge.Builder b = io.genalign.core.preference.PreferenceJudge.builder();
-        for (java.util.Map.Entry<String, Double> e : AlignCommand.parseRewards(terms.isEmpty() ? DEFAULT_JUDGE : terms)
+        for (java.util.Map.Entry<String, Double> e : parseTerms(terms.isEmpty() ? DEFAULT_JUDGE : terms, "--judge")
                 .entrySet()) {
             b.add(reward(e.getKey(), m), e.getValue());
         }
         return b.build();
+    }
+
+    /** {@code NAME[=WEIGHT]} terms of {@code flag}, names from {@link #REWARDS}, weights finite and non-zero. */
+    static java.util.Map<String, Double> parseTerms(List<String> specs, String flag) {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        for (String s : specs) {
+            String[] parts = s.split("=", 2);
+            String name = parts[0].trim().toLowerCase(Locale.ROOT);
+            if (!REWARDS.contains(name)) {
+                throw new IllegalArgumentException("unknown reward '" + parts[0] + "' in " + flag + ": expected one of "
+                        + String.join(", ", REWARDS));
+            }
+            double w = 1.0;
+            if (parts.length == 2) {
+                try {
+                    w = Double.parseDouble(parts[1].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("bad weight in " + flag + " " + s + ": not a number");
+                }
+                if (!Double.isFinite(w) || w == 0) {
+                    throw new IllegalArgumentException("weight in " + flag + " " + s + " must be finite and non-zero");
+                }
+            }
+            m.put(name, w);
+        }
+        return m;
     }
 
     /**

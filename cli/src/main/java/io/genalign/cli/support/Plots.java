@@ -2,6 +2,7 @@ package io.genalign.cli.support;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
@@ -30,11 +31,40 @@ public final class Plots {
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setLegendVisible(series.size() > 1);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        int omitted = 0;
         for (Map.Entry<String, double[]> e : series.entrySet()) {
-            XYSeries s = chart.addSeries(e.getKey(), x, e.getValue());
+            double[] y = e.getValue();
+            int keep = 0;
+            double[] xs = new double[x.length];
+            double[] ys = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                if (plottable(x[i]) && plottable(y[i])) {
+                    xs[keep] = x[i];
+                    ys[keep++] = y[i];
+                }
+            }
+            omitted += x.length - keep;
+            if (keep == 0) {
+                continue;
+            }
+            XYSeries s = chart.addSeries(e.getKey(), Arrays.copyOf(xs, keep), Arrays.copyOf(ys, keep));
             s.setMarker(SeriesMarkers.NONE);
         }
+        if (omitted > 0) {
+            chart.setTitle(title + " (" + omitted + " non-finite points omitted)");
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            chart.addSeries("no finite values", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
+        }
         AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /**
+     * Whether a value can be drawn: finite and small enough that the chart's axis arithmetic cannot overflow (a
+     * diverging run's values are dropped, not allowed to break the report).
+     */
+    static boolean plottable(double v) {
+        return Double.isFinite(v) && Math.abs(v) < 1e150;
     }
 
     /** Convenience for one series. */
