@@ -1,5 +1,11 @@
 package io.genalign.cli;
 
+import picocli.CommandLine.Mixin;
+import ai.djl.ndarray.types.Shape;
+import java.util.Collections;
+import io.genalign.core.model.ModelSet;
+import io.genalign.cli.options.RunOptions;
+import io.genalign.cli.options.ModelOption;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -23,8 +29,6 @@ import io.genalign.core.io.Npy;
 import io.genalign.core.model.Condition;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
-import io.genalign.zoo.Prompts;
-import io.genalign.zoo.Zoo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,8 +58,15 @@ public final class RefineCommand implements Callable<Integer> {
     /** Default prompt. */
     public static final String DEFAULT_PROMPT = "sneaker";
 
-    @Option(names = "--prompt", description = "A Fashion-MNIST class (default: ${DEFAULT-VALUE}).")
-    String prompt = DEFAULT_PROMPT;
+    @Mixin
+    ModelOption model;
+
+    @Mixin
+    RunOptions run;
+
+    @Option(names = "--prompt", description = "What to refine: a class of a class model (builtin default: "
+            + DEFAULT_PROMPT + ") or any text for a text model (default: the model's default prompt).")
+    String prompt;
 
     @Option(names = "--method", description = "gmi, krr, kde, stein, ddls, dot or dgflow (default: ${DEFAULT-VALUE}).")
     String method = "gmi";
@@ -100,15 +111,6 @@ public final class RefineCommand implements Callable<Integer> {
     @Option(names = "--dot-lr", description = "DOT learning rate (default: ${DEFAULT-VALUE}).")
     double dotLr = FlowDefaults.DOT_LEARNING_RATE;
 
-    @Option(names = "--seed", description = "Seed of the latents, noise and data draw (default: 0).")
-    long seed = 0;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: runs/refine/PROMPT-METHOD-TIME).")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace an existing report folder.")
-    boolean overwrite;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -125,38 +127,42 @@ public final class RefineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        int classId = Prompts.classOf(prompt);
         RefineMethod m = RefineMethod.parse(method);
         RefineOptions o = options();
-        Path dir = out != null ? out : Path.of("runs", "refine", AlignCommand.slug(Prompts.className(classId)) + "-"
-                + m.cliName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunFolder folder = RunFolder.create(dir, overwrite);
-        Provenance prov = Provenance.start("refine", spec.commandLine().getParseResult().originalArgs());
-        prov.config("prompt", prompt).config("class", Prompts.className(classId)).config("method", m.cliName())
-                .config("particles", particles).config("options", o.toMap())
-                .config("data_samples", "bank images 0.." + (RefineSession.HALF - 1) + " of the class, " + particles
-                        + " drawn once")
-                .config("fid_reference", "bank images " + RefineSession.HALF + ".." + (2 * RefineSession.HALF - 1)
-                        + " of the class (feature network)")
-                .seed("latents_noise_data", seed).config("gan_sha256", Zoo.manifest("gan").sha256());
-        EngineBootstrap.start(seed);
+        long seed = run.seed;
         PrintWriter w = spec.commandLine().getOut();
-        long t0 = System.nanoTime();
-        int[] classes = new int[particles];
-        Arrays.fill(classes, classId);
-        try (NDManager mgr = Tensors.newManager(); RefineSession s = new RefineSession(mgr)) {
-            GaussianFit reference = GaussianFit.of(s.features(s.referenceImages(mgr, classId)));
+        try (ModelSet set = model.open(); NDManager mgr = Tensors.newManager()) {
+        String p = prompt != null ? prompt : model.isBuiltin() ? DEFAULT_PROMPT : set.defaultPrompt();
+        String shown = set.canonicalPrompt(p);
+        set.condition(p, 1); // an unknown prompt fails before anything is written
+        EngineBootstrap.start(seed);
+        try (RefineSession s = new RefineSession(mgr, set)) {
+            int half = s.half(p);
+            GaussianFit reference = s.hasFeatures() ? GaussianFit.of(s.features(s.referenceImages(mgr, p))) : null;
+            Path dir = run.outOr("refine", shown + "-" + m.cliName());
+            RunFolder folder = RunFolder.create(dir, run.overwrite);
+            Provenance prov = Provenance.start("refine", spec.commandLine().getParseResult().originalArgs());
+            prov.config("model", set.provenance()).config("prompt", shown).config("method", m.cliName())
+                    .config("particles", particles).config("options", o.toMap())
+                    .config("data_samples", "real samples 0.." + (half - 1) + " of the prompt, " + particles
+                            + " drawn once")
+                    .config("fid_reference", "real samples " + half + ".." + (2 * half - 1)
+                            + " of the prompt (the model's feature extractor)")
+                    .seed("latents_noise_data", seed);
+            long t0 = System.nanoTime();
+            List<String> prompts = Collections.nCopies(particles, p);
+            int[] labels = new int[particles];
             List<Map<String, Double>> perStep = new ArrayList<>();
-            RefineSession.BatchResult r = s.refine(mgr, m, o, classId, particles, seed, ref -> {
+            RefineSession.BatchResult r = s.refine(mgr, m, o, p, particles, seed, ref -> {
                 try (NDManager sm = mgr.newSubManager()) {
-                    perStep.add(s.metrics(s.images(sm, ref.latents(), Condition.repeat(prompt, classId, particles)),
-                            classes, reference));
+                    perStep.add(s.metrics(s.images(sm, ref.latents(), s.condition(p, particles)), prompts, labels,
+                            reference));
                 }
             }, st -> w.printf(Locale.ROOT, "step %d: %s%n", st.step() + 1, brief(st)));
             prov.timing("refine", (System.nanoTime() - t0) / 1e9);
-            Map<String, Double> before = s.metrics(r.initialImages(), classes, reference);
-            Map<String, Double> after = s.metrics(r.finalImages(), classes, reference);
-            writeReport(folder, m, classId, r, before, after, perStep);
+            Map<String, Double> before = s.metrics(r.initialImages(), prompts, labels, reference);
+            Map<String, Double> after = s.metrics(r.finalImages(), prompts, labels, reference);
+            writeReport(folder, m, shown, half, r, before, after, perStep);
             Refinement.Result res = r.refinement();
             prov.result("stop", res.stop().name()).result("message", res.message()).result("before", before)
                     .result("after", after).result("steps_run", res.history().size());
@@ -168,12 +174,15 @@ public final class RefineCommand implements Callable<Integer> {
             if (res.stop() == Refinement.Stop.NON_FINITE) {
                 w.println("WARNING: " + res.message() + ".");
             }
-            w.printf(Locale.ROOT, "refined %d particles of '%s' with %s: FID %.2f -> %.2f, IS-like %.3f -> %.3f, "
-                            + "classifier-B share %.3f -> %.3f (%s)%n", particles, Prompts.className(classId), m.cliName(),
-                    before.get("fid"), after.get("fid"), before.get("inception_like"), after.get("inception_like"),
-                    before.get("classifier_b_share"), after.get("classifier_b_share"), res.message());
+            StringBuilder line = new StringBuilder();
+            for (String k : before.keySet()) {
+                line.append(String.format(Locale.ROOT, "%s %.3f -> %.3f, ", k, before.get(k), after.get(k)));
+            }
+            w.printf(Locale.ROOT, "refined %d particles of '%s' (model %s) with %s: %s(%s)%n", particles, shown,
+                    set.name(), m.cliName(), line, res.message());
             w.println("report: " + folder.target().resolve("index.html"));
             w.flush();
+        }
         }
         return 0;
     }
@@ -189,16 +198,18 @@ public final class RefineCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private void writeReport(RunFolder f, RefineMethod m, int classId, RefineSession.BatchResult r,
+    private void writeReport(RunFolder f, RefineMethod m, String shown, int half, RefineSession.BatchResult r,
                              Map<String, Double> before, Map<String, Double> after, List<Map<String, Double>> perStep)
             throws IOException {
         int cols = Math.min(16, particles);
-        ImageGrids.write(f.file("before.png"), r.initialImages(), cols, 3);
-        ImageGrids.write(f.file("after.png"), r.finalImages(), cols, 3);
+        Shape img = r.initialImages().getShape();
+        int scale = (int) Math.max(1, Math.min(3, 96 / img.get(2)));
+        ImageGrids.write(f.file("before.png"), r.initialImages(), cols, scale);
+        ImageGrids.write(f.file("after.png"), r.finalImages(), cols, scale);
         NDArray pairs = NDArrays.stack(new NDList(r.initialImages(), r.finalImages()), 1)
-                .reshape(r.initialImages().getShape().get(0) * 2, 1, 28, 28);
+                .reshape(new Shape(img.get(0) * 2).addAll(img.slice(1)));
         ImageGrids.write(f.file("before-after.png"), pairs.get("0:" + Math.min(32, 2 * particles)), 2 * Math.min(8,
-                particles), 3);
+                particles), scale);
         Npy.writeNDArray(f.file("initial_latents.npy"), r.refinement().initialLatents());
         Npy.writeNDArray(f.file("final_latents.npy"), r.refinement().finalLatents());
         List<FlowStep> h = r.refinement().history();
@@ -244,17 +255,32 @@ public final class RefineCommand implements Callable<Integer> {
         for (int t = 0; t < x.length; t++) {
             x[t] = t;
         }
-        Plots.line(f.file("fid.png"), "FID to the class's reference half (feature network)", "step", "FID", x,
-                series(before, perStep, "fid"));
+        List<String> figs = new ArrayList<>();
+        List<String> caps = new ArrayList<>();
+        if (before.containsKey("fid")) {
+            Plots.line(f.file("fid.png"), "FID to the prompt's reference half", "step", "FID", x,
+                    series(before, perStep, "fid"));
+            figs.add("fid.png");
+            caps.add("FID at every step");
+        }
         Map<String, double[]> q = new LinkedHashMap<>();
-        q.put("classifier-B share", series(before, perStep, "classifier_b_share"));
-        q.put("diversity / diversity at step 0", scaled(series(before, perStep, "diversity")));
-        Plots.lines(f.file("quality.png"), "Held-out figures", "step", "value", x, q);
-        Plots.line(f.file("realism.png"), "Mean discriminator logit (realism)", "step", "logit", x,
-                series(before, perStep, "realism_logit"));
-        List<String> figs = new ArrayList<>(List.of("fid.png", "quality.png", "realism.png"));
-        List<String> caps = new ArrayList<>(List.of("FID at every step", "classifier-B share and relative diversity",
-                "the discriminator's mean logit"));
+        if (before.containsKey("classifier_b_share")) {
+            q.put("classifier-B share", series(before, perStep, "classifier_b_share"));
+        }
+        if (before.containsKey("diversity")) {
+            q.put("diversity / diversity at step 0", scaled(series(before, perStep, "diversity")));
+        }
+        if (!q.isEmpty()) {
+            Plots.lines(f.file("quality.png"), "Held-out figures", "step", "value", x, q);
+            figs.add("quality.png");
+            caps.add("held-out class share (class models) and relative diversity");
+        }
+        if (before.containsKey("realism_logit")) {
+            Plots.line(f.file("realism.png"), "Mean discriminator logit (realism)", "step", "logit", x,
+                    series(before, perStep, "realism_logit"));
+            figs.add("realism.png");
+            caps.add("the discriminator's mean logit");
+        }
         if (!h.isEmpty()) {
             Map<String, double[]> fl = new LinkedHashMap<>();
             for (String k : List.of("velocity_norm", "latent_shift")) {
@@ -272,19 +298,21 @@ public final class RefineCommand implements Callable<Integer> {
             caps.add("mean velocity (before clipping/noise) and mean latent shift");
         }
         Refinement.Result res = r.refinement();
-        HtmlReport html = new HtmlReport("genalign refine: " + Prompts.className(classId) + " with " + m.cliName());
-        html.paragraph(String.format(Locale.ROOT, "%d particles, %s. FID %.2f → %.2f, Inception-Score-like %.3f → "
-                        + "%.3f, diversity %.3f → %.3f, classifier-B share %.3f → %.3f, realism logit %.3f → %.3f.",
-                particles, res.message(), before.get("fid"), after.get("fid"), before.get("inception_like"),
-                after.get("inception_like"), before.get("diversity"), after.get("diversity"),
-                before.get("classifier_b_share"), after.get("classifier_b_share"), before.get("realism_logit"),
-                after.get("realism_logit")));
+        HtmlReport html = new HtmlReport("genalign refine: " + shown + " with " + m.cliName());
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "%d particles, %s.", particles,
+                res.message()));
+        for (String k : before.keySet()) {
+            summary.append(String.format(Locale.ROOT, " %s %.3f → %.3f;", k, before.get(k), after.get(k)));
+        }
+        html.paragraph(summary.toString());
         if (res.stop() == Refinement.Stop.NON_FINITE) {
             html.paragraph("WARNING: an update was not finite; the last finite particles are shown.");
         }
-        html.paragraph("FID here is measured on " + particles + " samples against " + RefineSession.HALF
-                + " real images of the class that the flow never saw; with so few samples it is biased upward and "
-                + "only comparable between runs of the same size.");
+        if (before.containsKey("fid")) {
+            html.paragraph("FID here is measured on " + particles + " samples against " + half
+                    + " real images of the prompt that the flow never saw; with so few samples it is biased upward "
+                    + "and only comparable between runs of the same size.");
+        }
         html.heading("Particles");
         html.figures(List.of("before.png", "after.png"), List.of("before: G(z) at the initial latents",
                 "after: the same particles after the last step"));

@@ -1,5 +1,10 @@
 package io.genalign.cli;
 
+import picocli.CommandLine.Mixin;
+import io.genalign.core.model.PromptKind;
+import io.genalign.core.model.ModelSet;
+import io.genalign.cli.options.RunOptions;
+import io.genalign.cli.options.ModelOption;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -17,8 +22,6 @@ import io.genalign.core.flow.RefineOptions;
 import io.genalign.core.model.Condition;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
-import io.genalign.zoo.Prompts;
-import io.genalign.zoo.Zoo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,11 +51,11 @@ public final class RefineExperiment implements Callable<Integer> {
     /** Rows, in the table's order ("base" = no refinement). */
     static final List<String> ROWS = List.of("base", "dot", "ddls", "dgflow", "kde", "krr", "gmi", "stein");
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default: ${DEFAULT-VALUE}).")
-    Path out = Path.of("docs", "results", "refine");
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--overwrite", description = "Replace an existing results folder.")
-    boolean overwrite;
+    @Mixin
+    RunOptions run = RunOptions.withSeed(11);
 
     @Option(names = "--seeds", description = "Independent repetitions (default: ${DEFAULT-VALUE}).")
     int seeds = 3;
@@ -69,11 +72,12 @@ public final class RefineExperiment implements Callable<Integer> {
     @Option(names = "--methods", split = ",", description = "Methods (default: dot,ddls,dgflow,kde,krr,gmi,stein).")
     List<String> methods = new ArrayList<>(ROWS.subList(1, ROWS.size()));
 
-    @Option(names = "--classes", split = ",", description = "Class ids (default: all ten).")
-    List<Integer> classes = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+    @Option(names = "--classes", split = ",", description = "Class ids of a class model (default: all classes).")
+    List<Integer> classes = new ArrayList<>();
 
-    @Option(names = "--seed", description = "Base seed (default: ${DEFAULT-VALUE}).")
-    long seed = 11;
+    @Option(names = "--prompt", description = "Prompts to refine, repeatable (default: every class of a class model, "
+            + "else the model's default prompt).")
+    List<String> promptList = new ArrayList<>();
 
     @CommandLine.Mixin
     KernelOptions kernel = new KernelOptions();
@@ -87,20 +91,20 @@ public final class RefineExperiment implements Callable<Integer> {
         for (String m : methods) {
             ms.add(RefineMethod.parse(m));
         }
-        if (seeds < 1 || batches < 1 || particles < 2 || particles > 1024 || classes.isEmpty()) {
-            throw new IllegalArgumentException("need --seeds >= 1, --batches >= 1, --particles in 2..1024 and a class");
+        if (seeds < 1 || batches < 1 || particles < 2 || particles > 1024) {
+            throw new IllegalArgumentException("need --seeds >= 1, --batches >= 1 and --particles in 2..1024");
         }
-        for (int c : classes) {
-            Prompts.className(c);
-        }
-        int nc = classes.size();
+        long seed = run.seed;
         RefineOptions options = kernel.applyTo(RefineOptions.builder().optSteps(steps)).build();
-        RunFolder folder = RunFolder.create(out, overwrite);
+        try (ModelSet set = model.open()) {
+        List<String> prompts = prompts(set);
+        int nc = prompts.size();
+        RunFolder folder = RunFolder.create(run.outOr("experiment", "refine"), run.overwrite);
         Provenance prov = Provenance.start("experiment refine", spec.commandLine().getParseResult().originalArgs());
-        prov.config("methods", methods).config("seeds", seeds).config("batches_per_class", batches)
-                .config("particles", particles).config("options", options.toMap())
-                .config("classes", classes).config("samples_per_row_per_seed", nc * batches * particles).seed("base", seed)
-                .config("gan_sha256", Zoo.manifest("gan").sha256());
+        prov.config("model", set.provenance()).config("methods", methods).config("seeds", seeds)
+                .config("batches_per_prompt", batches).config("particles", particles).config("options", options.toMap())
+                .config("prompts", prompts).config("samples_per_row_per_seed", nc * batches * particles)
+                .seed("base", seed);
         EngineBootstrap.start(seed);
         PrintWriter o = spec.commandLine().getOut();
         List<String> rows = new ArrayList<>(List.of("base"));
@@ -111,10 +115,10 @@ public final class RefineExperiment implements Callable<Integer> {
         Map<String, Double> pooledFid = new LinkedHashMap<>();
         Map<String, Double> secondsPerBatch = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        try (NDManager mgr = Tensors.newManager(); RefineSession s = new RefineSession(mgr)) {
+        try (NDManager mgr = Tensors.newManager(); RefineSession s = new RefineSession(mgr, set)) {
             List<NDArray> refs = new ArrayList<>();
-            for (int c : classes) {
-                refs.add(s.referenceImages(mgr, c));
+            for (String p : prompts) {
+                refs.add(s.referenceImages(mgr, p));
             }
             GaussianFit reference = GaussianFit.of(s.features(NDArrays.concat(new NDList(refs), 0)));
             Map<String, List<double[]>> pooledFeatures = new LinkedHashMap<>();
@@ -127,17 +131,18 @@ public final class RefineExperiment implements Callable<Integer> {
                         finals.put(r, new ArrayList<>());
                         perStep.put(r, new ArrayList<>());
                     }
-                    for (int c : classes) {
+                    for (int pi = 0; pi < nc; pi++) {
+                        String prompt = prompts.get(pi);
+                        int c = drawKey(set, prompt, pi);
                         for (int b = 0; b < batches; b++) {
                             long drawSeed = seed * 1_000_003L + sd * 10_007L + c * 101L + b;
                             for (RefineMethod m : ms) {
                                 ai.djl.engine.Engine.getInstance().setRandomSeed((int) drawSeed);
                                 List<NDArray> steps = new ArrayList<>();
-                                int cls = c;
                                 long b0 = System.nanoTime();
-                                RefineSession.BatchResult res = s.refine(seedMgr, m, options, c, particles, drawSeed,
-                                        ref -> steps.add(s.images(seedMgr, ref.latents(), Condition.repeat(
-                                                Prompts.className(cls), cls, particles))), null);
+                                RefineSession.BatchResult res = s.refine(seedMgr, m, options, prompt, particles,
+                                        drawSeed, ref -> steps.add(s.images(seedMgr, ref.latents(),
+                                                s.condition(prompt, particles))), null);
                                 secondsPerBatch.merge(m.cliName(), (System.nanoTime() - b0) / 1e9, Double::sum);
                                 if (m == ms.get(0)) {
                                     finals.get("base").add(res.initialImages());
@@ -149,16 +154,19 @@ public final class RefineExperiment implements Callable<Integer> {
                                 perStep.get(m.cliName()).add(all);
                             }
                         }
-                        o.printf(Locale.ROOT, "seed %d class %d done (%.0f s)%n", sd, c, (System.nanoTime() - t0) / 1e9);
+                        o.printf(Locale.ROOT, "seed %d prompt '%s' done (%.0f s)%n", sd, prompt,
+                                (System.nanoTime() - t0) / 1e9);
                         o.flush();
                     }
                     int[] labels = new int[nc * batches * particles];
+                    List<String> rowPrompts = new ArrayList<>();
                     for (int i = 0; i < labels.length; i++) {
-                        labels[i] = classes.get(i / (batches * particles));
+                        labels[i] = drawKey(set, prompts.get(i / (batches * particles)), i / (batches * particles));
+                        rowPrompts.add(prompts.get(i / (batches * particles)));
                     }
                     for (String r : rows) {
                         NDArray imgs = NDArrays.concat(new NDList(finals.get(r)), 0);
-                        Map<String, Double> met = s.metrics(imgs, labels, reference);
+                        Map<String, Double> met = s.metrics(imgs, rowPrompts, labels, reference);
                         met.put("diversity", withinClassDiversity(s, imgs, nc, batches * particles));
                         for (Map.Entry<String, Double> e : met.entrySet()) {
                             table.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>())
@@ -198,7 +206,7 @@ public final class RefineExperiment implements Callable<Integer> {
         }
         double total = (System.nanoTime() - t0) / 1e9;
         prov.timing("experiment", total);
-        writeTables(folder, rows, table, pooledFid, secondsPerBatch, total);
+        writeTables(folder, prompts, rows, table, pooledFid, secondsPerBatch, total);
         Map<String, double[]> curves = new LinkedHashMap<>();
         int maxLen = 0;
         for (double[] v : fidPerStep.values()) {
@@ -220,34 +228,66 @@ public final class RefineExperiment implements Callable<Integer> {
         folder.commit();
         o.println("results: " + folder.target().resolve("table.md"));
         o.flush();
+        }
         return 0;
     }
 
-    private void writeTables(RunFolder f, List<String> rows, Map<String, Map<String, List<Double>>> table,
+    /** The prompts of the run: --prompt, else --classes of a class model, else every class, else the default. */
+    private List<String> prompts(ModelSet set) {
+        List<String> p = new ArrayList<>();
+        if (!classes.isEmpty()) {
+            if (set.promptKind() != PromptKind.CLASS) {
+                throw new IllegalArgumentException("--classes applies to class models; model '" + set.name()
+                        + "' takes --prompt");
+            }
+            for (int c : classes) {
+                if (c < 0 || c >= set.knownPrompts().size()) {
+                    throw new IllegalArgumentException("--classes: class id " + c + " is outside 0.."
+                            + (set.knownPrompts().size() - 1));
+                }
+                p.add(set.knownPrompts().get(c));
+            }
+        }
+        p.addAll(promptList);
+        if (p.isEmpty()) {
+            p.addAll(set.promptKind() == PromptKind.CLASS ? set.knownPrompts() : List.of(set.defaultPrompt()));
+        }
+        for (String q : p) {
+            set.condition(q, 1); // unknown prompts fail before anything runs
+        }
+        return p;
+    }
+
+    /** The integer that keys a prompt's draws and labels: its class id for class models, else its position. */
+    private static int drawKey(ModelSet set, String prompt, int position) {
+        return set.promptKind() == PromptKind.CLASS ? set.condition(prompt, 1).classId(0) : position;
+    }
+
+    private void writeTables(RunFolder f, List<String> prompts, List<String> rows, Map<String, Map<String, List<Double>>> table,
                              Map<String, Double> pooledFid, Map<String, Double> secondsPerBatch, double total)
             throws IOException {
-        int perSeed = classes.size() * batches * particles;
+        int perSeed = prompts.size() * batches * particles;
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Built-in GAN, classes %s; %d samples per row per seed (%d batch(es) "
+        md.append(String.format(Locale.ROOT, "Prompts %s; %d samples per row per seed (%d batch(es) "
                         + "of %d particles per class), %d seeds (%d samples per row in all), %d steps, default options. "
                         + "Mean over seeds ± 95%% Student-t half-width. FID: feature network, against the 150 "
                         + "reference-half bank images per class; lower is better. IS-like: higher is better. "
-                        + "Diversity: mean pairwise feature distance within a class. Wall time %.0f s.%n%n", classes, perSeed, batches,
+                        + "Diversity: mean pairwise feature distance within a class. Wall time %.0f s.%n%n", prompts, perSeed, batches,
                 particles, seeds, perSeed * seeds, steps, total));
         md.append("| method | FID (per seed) | FID (seeds pooled) | IS-like | diversity | classifier-B share | "
                 + "realism logit | s / batch |\n|---|---|---|---|---|---|---|---|\n");
         for (String r : rows) {
             md.append("| ").append(r);
             for (String k : List.of("fid")) {
-                md.append(" | ").append(ci(table.get(k).get(r)));
+                md.append(" | ").append(table.containsKey(k) ? ci(table.get(k).get(r)) : "–");
             }
-            md.append(String.format(Locale.ROOT, " | %.2f", pooledFid.get(r)));
+            md.append(pooledFid.containsKey(r) ? String.format(Locale.ROOT, " | %.2f", pooledFid.get(r)) : " | –");
             for (String k : List.of("inception_like", "diversity", "classifier_b_share", "realism_logit")) {
-                md.append(" | ").append(ci(table.get(k).get(r)));
+                md.append(" | ").append(table.containsKey(k) ? ci(table.get(k).get(r)) : "–");
             }
             Double sec = secondsPerBatch.get(r);
             md.append(sec == null ? " | – |" : String.format(Locale.ROOT, " | %.2f |", sec
-                    / ((double) seeds * classes.size() * batches)))
+                    / ((double) seeds * prompts.size() * batches)))
                     .append('\n');
         }
         AtomicFiles.writeString(f.file("table.md"), md.toString());

@@ -147,6 +147,12 @@ public final class BuiltinModelSet implements ModelSet {
         return Optional.of(part("features", Zoo::featureNet));
     }
 
+    /** The discriminator body's 128 features, as in the latent-flow paper. */
+    @Override
+    public Optional<FeatureExtractor> kernelFeatures() {
+        return Optional.of(part("discriminator", Zoo::discriminator));
+    }
+
     @Override
     public Optional<Discriminator> discriminator() {
         return Optional.of(part("discriminator", Zoo::discriminator));

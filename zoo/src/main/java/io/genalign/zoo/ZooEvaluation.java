@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.genalign.core.eval.Evaluation;
 import io.genalign.core.eval.Fid;
 import io.genalign.core.eval.GaussianFit;
 import io.genalign.core.eval.InceptionLikeScore;
@@ -46,61 +47,24 @@ public final class ZooEvaluation {
         return (double) correct / test.size();
     }
 
-    /** Top-1 predictions, in chunks, without gradients. */
+    /** Top-1 predictions; see {@link Evaluation#predict}. */
     public static int[] predict(Classifier c, NDArray images) {
-        int n = (int) images.getShape().get(0);
-        int[] out = new int[n];
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(n, from + CHUNK);
-            try (NDManager sm = images.getManager().newSubManager()) {
-                NDArray part = images.get(from + ":" + to);
-                part.attach(sm);
-                long[] arg = c.logits(part).argMax(1).toLongArray();
-                for (int i = 0; i < arg.length; i++) {
-                    out[from + i] = (int) arg[i];
-                }
-            }
-        }
-        return out;
+        return Evaluation.predict(c, images);
     }
 
-    /** Features of every image, (N, F) as doubles. */
+    /** Features as rows; see {@link Evaluation#features}. */
     public static double[][] features(FeatureExtractor f, NDArray images) {
-        int n = (int) images.getShape().get(0);
-        double[][] out = new double[n][];
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(n, from + CHUNK);
-            try (NDManager sm = images.getManager().newSubManager()) {
-                NDArray part = images.get(from + ":" + to);
-                part.attach(sm);
-                NDArray feats = f.features(part).toType(DataType.FLOAT64, false);
-                int d = (int) feats.getShape().get(1);
-                double[] flat = feats.toDoubleArray();
-                for (int i = 0; i < to - from; i++) {
-                    out[from + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
-                }
-            }
-        }
-        return out;
+        return Evaluation.features(f, images);
     }
 
-    /** Softmax class probabilities of every image, (N, 10). */
+    /** Softmax probabilities; see {@link Evaluation#probabilities}. */
     public static double[][] probabilities(Classifier c, NDArray images) {
-        int n = (int) images.getShape().get(0);
-        double[][] out = new double[n][];
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(n, from + CHUNK);
-            try (NDManager sm = images.getManager().newSubManager()) {
-                NDArray part = images.get(from + ":" + to);
-                part.attach(sm);
-                double[] flat = c.logits(part).softmax(1).toType(DataType.FLOAT64, false).toDoubleArray();
-                int k = c.numClasses();
-                for (int i = 0; i < to - from; i++) {
-                    out[from + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
-                }
-            }
-        }
-        return out;
+        return Evaluation.probabilities(c, images);
+    }
+
+    /** See {@link Evaluation#classMixedScore}. */
+    public static double classMixedScore(double[][] probabilities, int[] classes, int splits) {
+        return Evaluation.classMixedScore(probabilities, classes, splits);
     }
 
     /** Share of class-ordered samples ({@code perClass} of class 0, then of class 1, ...) predicted as their class. */
@@ -122,33 +86,6 @@ public final class ZooEvaluation {
             classes[i] = i / perClass;
         }
         return classMixedScore(classOrdered, classes, 10);
-    }
-
-    /**
-     * The Inception-Score-like score (mean over {@code splits} splits) of samples of known classes, in any order.
-     * The rows are first dealt round-robin over the classes (one row of each class in turn, each class in its
-     * original order, a class that runs out skipped), so every contiguous split holds the classes in proportion,
-     * as a shuffled test set does. Split in class order, each part would hold a single class and score near 1
-     * however good the samples.
-     */
-    public static double classMixedScore(double[][] probabilities, int[] classes, int splits) {
-        if (classes.length != probabilities.length) {
-            throw new IllegalArgumentException(classes.length + " classes for " + probabilities.length + " rows");
-        }
-        java.util.TreeMap<Integer, java.util.ArrayDeque<Integer>> byClass = new java.util.TreeMap<>();
-        for (int i = 0; i < classes.length; i++) {
-            byClass.computeIfAbsent(classes[i], k -> new java.util.ArrayDeque<>()).add(i);
-        }
-        double[][] mixed = new double[probabilities.length][];
-        int next = 0;
-        while (next < mixed.length) {
-            for (java.util.ArrayDeque<Integer> rows : byClass.values()) {
-                if (!rows.isEmpty()) {
-                    mixed[next++] = probabilities[rows.poll()];
-                }
-            }
-        }
-        return InceptionLikeScore.score(mixed, splits).mean();
     }
 
     /** {@code perClass} samples of every class from the generator, in class order, from a seeded engine RNG. */

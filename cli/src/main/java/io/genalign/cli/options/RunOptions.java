@@ -17,6 +17,13 @@ public final class RunOptions {
     @Option(names = "--seed", description = "Base seed of every random draw (default: ${DEFAULT-VALUE}).")
     public long seed = 0;
 
+    /** Options whose {@code --seed} defaults to {@code seed} (commands whose published results used another seed). */
+    public static RunOptions withSeed(long seed) {
+        RunOptions r = new RunOptions();
+        r.seed = seed;
+        return r;
+    }
+
     /** {@code --out}, or {@code runs/COMMAND/NAME-TIME} when it was not given. */
     public Path outOr(String command, String name) {
         return out != null ? out : Path.of("runs", command, slug(name) + "-"

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
-/** PNG grids of images in [-1, 1] with shape (N, C, H, W), C = 1 (grey) or 3 (RGB); written atomically. */
+/** PNG (or JPEG) grids of images in [-1, 1] with shape (N, C, H, W), C = 1 (grey) or 3 (RGB); written atomically. */
 public final class ImageGrids {
     private ImageGrids() {}
 
@@ -17,11 +17,29 @@ public final class ImageGrids {
      * one-pixel grey gutter. Values outside [-1, 1] are clipped.
      */
     public static void write(Path file, NDArray images, int cols, int scale) throws IOException {
+        String format = formatOf(file);
+        BufferedImage img = render(images, cols, scale);
         AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(render(images, cols, scale), "png", out)) {
-                throw new IOException("no PNG writer available");
+            if (!ImageIO.write(img, format, out)) {
+                throw new IOException("no " + format + " writer available");
             }
         });
+    }
+
+    /**
+     * The image format of a file name: {@code png}, or {@code jpg} for {@code .jpg}/{@code .jpeg} (lossy: for
+     * viewing, not for measurements); any other extension is refused so that a file never holds bytes of another
+     * format than its name says.
+     */
+    public static String formatOf(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".png")) {
+            return "png";
+        }
+        if (n.endsWith(".jpg") || n.endsWith(".jpeg")) {
+            return "jpg";
+        }
+        throw new IllegalArgumentException("image file " + file + " must end in .png, .jpg or .jpeg");
     }
 
     /** The grid as an image. */

@@ -65,6 +65,14 @@ public interface ModelSet extends AutoCloseable {
     /** The feature extractor for FID, diversity and the particle flow's kernel, if the set has one. */
     Optional<FeatureExtractor> features();
 
+    /**
+     * The features the particle flow's kernel compares (φ in the latent-flow spec); by default the feature
+     * extractor. The built-in GAN uses its discriminator's body, as the method's paper does.
+     */
+    default Optional<FeatureExtractor> kernelFeatures() {
+        return features();
+    }
+
     /** The discriminator, if the set has one. */
     Optional<Discriminator> discriminator();
 
