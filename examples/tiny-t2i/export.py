@@ -270,6 +270,8 @@ class Generator(nn.Module):
         self.conv2 = nn.Conv2d(32, 24, 3, padding=1)
         self.conv3 = nn.Conv2d(24, 3, 3, padding=1)
         self.skip = nn.Conv2d(4, 3, 1)        # keeps z visible in the image (gradients reach every z entry)
+        self.film = nn.Linear(DIM, 2 * 32)    # pooled text -> per-channel scale and shift after conv1
+        nn.init.normal_(self.film.weight, std=0.5)
 
     def forward(self, z: torch.Tensor, token_ids: torch.Tensor) -> torch.Tensor:
         text = self.text(token_ids)                                             # (B,16,D)
@@ -280,7 +282,10 @@ class Generator(nn.Module):
         self_bias = torch.zeros_like(x[:, :, 0])                                # no mask among latents
         x = self.block(x, text, text_bias, self_bias)
         x = self.ln_out(x).transpose(1, 2).reshape(b, d, hh, ww)                # (B,D,8,8)
-        x = F.silu(self.conv1(self.up1(x)))                                     # (B,32,16,16)
+        film = self.film(masked_mean(text, token_ids))                          # (B,64)
+        gamma = film[:, :32].unsqueeze(-1).unsqueeze(-1)
+        beta = film[:, 32:].unsqueeze(-1).unsqueeze(-1)
+        x = F.silu(self.conv1(self.up1(x)) * (1.0 + gamma) + beta)              # (B,32,16,16)
         x = F.silu(self.conv2(self.up2(x)))                                     # (B,24,32,32)
         x = self.conv3(x) + F.interpolate(self.skip(z), scale_factor=4.0, mode="nearest")
         return torch.tanh(x)
