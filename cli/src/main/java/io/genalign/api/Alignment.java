@@ -48,6 +48,8 @@ public final class Alignment {
     public static final int DEFAULT_SEEDS = 4;
     /** Default regularizer. */
     public static final String DEFAULT_REGULARIZER = "mpgr";
+    /** How many of the set's default held-out rewards are used when none are named. */
+    public static final int MAX_DEFAULT_HELD_OUT = 2;
 
     private final ModelSet model;
     private String prompt;
@@ -157,7 +159,7 @@ public final class Alignment {
         return targets.isEmpty() ? model.defaultTargets() : targets;
     }
 
-    /** Held-out rewards in use (the set's defaults, minus targets, when none were given). */
+    /** Held-out rewards in use (the first two of the set's defaults that are not targets, when none were given). */
     public List<String> resolvedHeldOut() {
         if (!heldOut.isEmpty()) {
             return heldOut;
@@ -165,7 +167,7 @@ public final class Alignment {
         List<String> h = new ArrayList<>();
         List<String> available = Rewards.names(model);
         for (String name : model.defaultHeldOut()) {
-            if (!resolvedTargets().containsKey(name) && available.contains(name)) {
+            if (!resolvedTargets().containsKey(name) && available.contains(name) && h.size() < MAX_DEFAULT_HELD_OUT) {
                 h.add(name);
             }
         }

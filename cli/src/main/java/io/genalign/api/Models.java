@@ -25,6 +25,11 @@ public final class Models {
         return ModelFolder.open(Path.of(spec));
     }
 
+    /** The built-in set with the diffusion weights of {@code weights} (null: the shipped ones). */
+    public static ModelSet builtinDiffusion(Path weights) {
+        return BuiltinModelSet.open(null, weights);
+    }
+
     /** The built-in set with the generator weights of {@code weights} (null: the shipped ones). */
     public static ModelSet builtin(Path weights) {
         return BuiltinModelSet.open(weights);

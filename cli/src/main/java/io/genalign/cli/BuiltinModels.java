@@ -30,6 +30,22 @@ final class BuiltinModels {
         return base == null ? Zoo.diffusionWeights() : java.nio.file.Files.readAllBytes(base);
     }
 
+    /** Class ids of built-in prompts (all ten when empty). */
+    static int[] classes(List<String> prompts) {
+        if (prompts.isEmpty()) {
+            int[] all = new int[io.genalign.zoo.Prompts.classNames().size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        int[] c = new int[prompts.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = io.genalign.zoo.Prompts.classOf(prompts.get(i));
+        }
+        return c;
+    }
+
     /** Default terms of the preference judge (the "human value" proxies; classifier A stays a separate axis). */
     static final List<String> DEFAULT_JUDGE = List.of("realism=1", "contrast=1");
 

@@ -138,7 +138,7 @@ public final class DivergenceExperiment implements Callable<Integer> {
             prov.config("judge", judge.describe());
             Path pairDir = work.resolve("pairs");
             try (NDManager pm = m.newSubManager(); ZooDiffusion g = Zoo.diffusionFromBytes(pm, baseWeights)) {
-                PreferencePairs.write(pairDir, PairMaker.make(pm, g, judge, PairsCommand.classes(List.of()), perPrompt,
+                PreferencePairs.write(pairDir, PairMaker.make(pm, g, judge, BuiltinModels.classes(List.of()), perPrompt,
                         seed).pairs());
             }
             PreferencePairs.PairSet pairs = PreferencePairs.read(pairDir, io.genalign.zoo.arch.Architectures.IMAGE);

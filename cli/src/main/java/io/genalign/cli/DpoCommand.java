@@ -163,7 +163,7 @@ public final class DpoCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 try (NDManager pm = m.newSubManager(); ZooDiffusion g = BuiltinModels.diffusion(pm, base)) {
                     PairMaker.Made made = PairMaker.make(pm, g.withSampler(sampler), j,
-                            PairsCommand.classes(List.of()), perPrompt, seed);
+                            BuiltinModels.classes(List.of()), perPrompt, seed);
                     PreferencePairs.write(pairDir, made.pairs());
                 }
                 prov.timing("make_pairs", (System.nanoTime() - t0) / 1e9);

@@ -5,6 +5,7 @@ import io.genalign.core.model.PromptKind;
 import io.genalign.core.model.ModelSet;
 import io.genalign.cli.options.RunOptions;
 import io.genalign.cli.options.ModelOption;
+import io.genalign.cli.options.PromptListOption;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -72,12 +73,8 @@ public final class RefineExperiment implements Callable<Integer> {
     @Option(names = "--methods", split = ",", description = "Methods (default: dot,ddls,dgflow,kde,krr,gmi,stein).")
     List<String> methods = new ArrayList<>(ROWS.subList(1, ROWS.size()));
 
-    @Option(names = "--classes", split = ",", description = "Class ids of a class model (default: all classes).")
-    List<Integer> classes = new ArrayList<>();
-
-    @Option(names = "--prompt", description = "Prompts to refine, repeatable (default: every class of a class model, "
-            + "else the model's default prompt).")
-    List<String> promptList = new ArrayList<>();
+    @Mixin
+    PromptListOption promptList;
 
     @CommandLine.Mixin
     KernelOptions kernel = new KernelOptions();
@@ -97,7 +94,7 @@ public final class RefineExperiment implements Callable<Integer> {
         long seed = run.seed;
         RefineOptions options = kernel.applyTo(RefineOptions.builder().optSteps(steps)).build();
         try (ModelSet set = model.open()) {
-        List<String> prompts = prompts(set);
+        List<String> prompts = promptList.resolve(set);
         int nc = prompts.size();
         RunFolder folder = RunFolder.create(run.outOr("experiment", "refine"), run.overwrite);
         Provenance prov = Provenance.start("experiment refine", spec.commandLine().getParseResult().originalArgs());
@@ -133,7 +130,7 @@ public final class RefineExperiment implements Callable<Integer> {
                     }
                     for (int pi = 0; pi < nc; pi++) {
                         String prompt = prompts.get(pi);
-                        int c = drawKey(set, prompt, pi);
+                        int c = PromptListOption.drawKey(set, prompt, pi);
                         for (int b = 0; b < batches; b++) {
                             long drawSeed = seed * 1_000_003L + sd * 10_007L + c * 101L + b;
                             for (RefineMethod m : ms) {
@@ -161,7 +158,7 @@ public final class RefineExperiment implements Callable<Integer> {
                     int[] labels = new int[nc * batches * particles];
                     List<String> rowPrompts = new ArrayList<>();
                     for (int i = 0; i < labels.length; i++) {
-                        labels[i] = drawKey(set, prompts.get(i / (batches * particles)), i / (batches * particles));
+                        labels[i] = PromptListOption.drawKey(set, prompts.get(i / (batches * particles)), i / (batches * particles));
                         rowPrompts.add(prompts.get(i / (batches * particles)));
                     }
                     for (String r : rows) {
@@ -230,37 +227,6 @@ public final class RefineExperiment implements Callable<Integer> {
         o.flush();
         }
         return 0;
-    }
-
-    /** The prompts of the run: --prompt, else --classes of a class model, else every class, else the default. */
-    private List<String> prompts(ModelSet set) {
-        List<String> p = new ArrayList<>();
-        if (!classes.isEmpty()) {
-            if (set.promptKind() != PromptKind.CLASS) {
-                throw new IllegalArgumentException("--classes applies to class models; model '" + set.name()
-                        + "' takes --prompt");
-            }
-            for (int c : classes) {
-                if (c < 0 || c >= set.knownPrompts().size()) {
-                    throw new IllegalArgumentException("--classes: class id " + c + " is outside 0.."
-                            + (set.knownPrompts().size() - 1));
-                }
-                p.add(set.knownPrompts().get(c));
-            }
-        }
-        p.addAll(promptList);
-        if (p.isEmpty()) {
-            p.addAll(set.promptKind() == PromptKind.CLASS ? set.knownPrompts() : List.of(set.defaultPrompt()));
-        }
-        for (String q : p) {
-            set.condition(q, 1); // unknown prompts fail before anything runs
-        }
-        return p;
-    }
-
-    /** The integer that keys a prompt's draws and labels: its class id for class models, else its position. */
-    private static int drawKey(ModelSet set, String prompt, int position) {
-        return set.promptKind() == PromptKind.CLASS ? set.condition(prompt, 1).classId(0) : position;
     }
 
     private void writeTables(RunFolder f, List<String> prompts, List<String> rows, Map<String, Map<String, List<Double>>> table,

@@ -1,5 +1,17 @@
 package io.genalign.cli;
 
+import picocli.CommandLine.Mixin;
+import io.genalign.core.eval.Evaluation;
+import io.genalign.core.model.Generator;
+import io.genalign.core.model.FeatureExtractor;
+import io.genalign.core.model.MissingPartException;
+import io.genalign.core.model.Rewards;
+import io.genalign.core.model.PromptKind;
+import io.genalign.core.model.ModelSet;
+import io.genalign.cli.options.PromptListOption;
+import io.genalign.cli.options.RunOptions;
+import io.genalign.cli.options.ModelOption;
+import io.genalign.api.Alignment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -27,11 +39,6 @@ import io.genalign.core.noise.NoiseOptimizer;
 import io.genalign.core.noise.StepRecord;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
-import io.genalign.zoo.Prompts;
-import io.genalign.zoo.Zoo;
-import io.genalign.zoo.ZooClassifier;
-import io.genalign.zoo.ZooEvaluation;
-import io.genalign.zoo.ZooGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,17 +63,21 @@ import picocli.CommandLine.Option;
 @Command(name = "regularizers", mixinStandardHelpOptions = true,
         description = "Compare the Gaussianity regularizers for noise alignment on the built-in models.")
 public final class RegularizerExperiment implements Callable<Integer> {
-    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default: ${DEFAULT-VALUE}).")
-    Path out = Path.of("docs", "results", "regularizers");
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--overwrite", description = "Replace an existing results folder.")
-    boolean overwrite;
+    @Mixin
+    RunOptions run = RunOptions.withSeed(7);
+
+    @Mixin
+    PromptListOption promptList;
 
     @Option(names = "--reward", description = "Target reward (default: ${DEFAULT-VALUE}).")
     String reward = "contrast";
 
-    @Option(names = "--held-out", description = "Held-out rewards (default: classifier-b, realism).")
-    List<String> heldOut = new ArrayList<>(List.of("classifier-b", "realism"));
+    @Option(names = "--held-out", description = "Held-out rewards (default: the model's first two that are not the "
+            + "target; builtin: classifier-b, realism).")
+    List<String> heldOut = new ArrayList<>();
 
     @Option(names = "--regularizers", split = ",", description = "Regularizers (default: none,norm,prno,kl,kurtosis,mpgr).")
     List<String> regularizers = new ArrayList<>(List.of("none", "norm", "prno", "kl", "kurtosis", "mpgr"));
@@ -77,14 +88,8 @@ public final class RegularizerExperiment implements Callable<Integer> {
     @Option(names = "--steps", description = "Steps per run (default: ${DEFAULT-VALUE}).")
     int steps = NoiseAlignmentOptions.DEFAULT_STEPS;
 
-    @Option(names = "--classes", split = ",", description = "Class ids (default: all ten).")
-    List<Integer> classes = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
-
     @Option(names = "--toy-steps", description = "Steps of the regularizer-only toy (default: ${DEFAULT-VALUE}).")
     int toySteps = 500;
-
-    @Option(names = "--seed", description = "Base seed (default: ${DEFAULT-VALUE}).")
-    long seed = 7;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -98,35 +103,52 @@ public final class RegularizerExperiment implements Callable<Integer> {
         for (String r : regularizers) {
             Regularizers.create(r, 0);
         }
-        RunFolder folder = RunFolder.create(out, overwrite);
-        Provenance prov = Provenance.start("experiment regularizers", spec.commandLine().getParseResult().originalArgs());
+        long seed = run.seed;
         NoiseAlignmentOptions options = NoiseAlignmentOptions.builder().optSteps(steps).build();
-        prov.config("reward", reward).config("held_out", heldOut).config("regularizers", regularizers)
-                .config("seeds_per_class", seeds).config("classes", classes).config("options", options.toMap())
-                .config("toy_steps", toySteps).seed("base", seed);
-        EngineBootstrap.start(seed);
         PrintWriter o = spec.commandLine().getOut();
         List<Cell> cells = new ArrayList<>();
         Map<String, Double> fid = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
-        try (NDManager m = Tensors.newManager()) {
-            ZooGenerator g = Zoo.generator(m);
-            ZooClassifier featureNet = Zoo.featureNet(m);
-            Reward target = BuiltinModels.reward(reward, m);
+        try (ModelSet set = model.open(); NDManager m = Tensors.newManager()) {
+            List<String> prompts = promptList.resolve(set);
+            Rewards.parseTerms(set, List.of(reward), "--reward");
+            List<String> heldNames = heldOut.isEmpty() ? Alignment.of(set).rewards(Map.of(reward, 1.0))
+                    .resolvedHeldOut() : heldOut;
+            Rewards.parseTerms(set, heldNames, "--held-out");
+            Generator g = set.generator();
+            FeatureExtractor featureNet = set.features().orElseThrow(() -> new MissingPartException(set.name(),
+                    "features", "experiment regularizers (FID)"));
+            Reward target = Rewards.create(set, reward);
             List<Reward> held = new ArrayList<>();
-            for (String h : heldOut) {
-                held.add(BuiltinModels.reward(h, m));
+            for (String h : heldNames) {
+                held.add(Rewards.create(set, h));
             }
-            double[][] realFeatures = ZooEvaluation.features(featureNet, io.genalign.zoo.RealBank.load().images(m));
-            GaussianFit realFit = GaussianFit.of(realFeatures);
+            List<NDArray> real = new ArrayList<>();
+            for (String p : prompts) {
+                real.add(set.realSamples(p).orElseThrow(() -> new MissingPartException(set.name(), "real_samples",
+                        "experiment regularizers (FID)")));
+                if (set.promptKind() != PromptKind.CLASS) {
+                    break; // unlabelled real samples: the same images for every prompt
+                }
+            }
+            GaussianFit realFit = GaussianFit.of(Evaluation.features(featureNet, NDArrays.concat(new NDList(real), 0)));
+            RunFolder folder = RunFolder.create(run.outOr("experiment", "regularizers"), run.overwrite);
+            Provenance prov = Provenance.start("experiment regularizers",
+                    spec.commandLine().getParseResult().originalArgs());
+            prov.config("model", set.provenance()).config("reward", reward).config("held_out", heldNames)
+                    .config("regularizers", regularizers).config("seeds_per_prompt", seeds).config("prompts", prompts)
+                    .config("options", options.toMap()).config("toy_steps", toySteps).seed("base", seed);
+            EngineBootstrap.start(seed);
+            long t0 = System.nanoTime();
             for (String regName : regularizers) {
                 List<NDArray> finalImages = new ArrayList<>();
-                for (int c : classes) {
+                for (int pi = 0; pi < prompts.size(); pi++) {
+                    String prompt = prompts.get(pi);
+                    int c = PromptListOption.drawKey(set, prompt, pi);
                     try (NDManager sm = m.newSubManager()) {
                         ai.djl.engine.Engine.getInstance().setRandomSeed((int) (seed * 1000 + c));
                         NDArray z0 = sm.randomNormal(new Shape(seeds).addAll(g.latentShape()));
                         NoiseOptimizer.Builder b = NoiseOptimizer.builder().setGenerator(g)
-                                .setCondition(Condition.repeat(Prompts.className(c), c, seeds)).addTarget(target, 1.0)
+                                .setCondition(set.condition(prompt, seeds)).addTarget(target, 1.0)
                                 .optOptions(options)
                                 .optRegularizer("none".equals(regName) ? null : Regularizers.create(regName, seed + c));
                         held.forEach(b::addHeldOut);
@@ -142,24 +164,25 @@ public final class RegularizerExperiment implements Callable<Integer> {
                         finalImages.add(imgs);
                         cells.add(new Cell(regName, c, r.bestTarget(), heldAt(r), ksOf(r.bestLatents()),
                                 stdOf(r.bestLatents()), powerOf(r.bestLatents()), perStep, imgs));
-                        o.printf(Locale.ROOT, "%-9s class %d: target %.4f -> %.4f, %.3f s/step%n", regName, c,
+                        o.printf(Locale.ROOT, "%-9s prompt %d: target %.4f -> %.4f, %.3f s/step%n", regName, c,
                                 StepRecord.mean(r.initialTarget()), StepRecord.mean(r.bestTarget()), perStep);
                         o.flush();
                     }
                 }
                 NDArray all = NDArrays.concat(new NDList(finalImages.toArray(new NDArray[0])), 0);
-                fid.put(regName, Fid.distance(GaussianFit.of(ZooEvaluation.features(featureNet, all)), realFit));
+                fid.put(regName, Fid.distance(GaussianFit.of(Evaluation.features(featureNet, all)), realFit));
                 NDArray grid = pickGrid(finalImages, seeds);
-                ImageGrids.write(folder.file("aligned-" + regName + ".png"), grid, classes.size(), 3);
+                ImageGrids.write(folder.file("aligned-" + regName + ".png"), grid, prompts.size(),
+                        (int) Math.max(1, Math.min(3, 84 / set.imageShape().get(1))));
             }
-            toy(folder, g, m, o);
+            toy(folder, g, m, o, set, prompts, seed);
+            prov.timing("total", (System.nanoTime() - t0) / 1e9);
+            writeTable(folder, cells, fid);
+            prov.write(folder.file("provenance.json"));
+            folder.commit();
+            o.println("results: " + folder.target().resolve("table.md"));
+            o.flush();
         }
-        prov.timing("total", (System.nanoTime() - t0) / 1e9);
-        writeTable(folder, cells, fid);
-        prov.write(folder.file("provenance.json"));
-        folder.commit();
-        o.println("results: " + folder.target().resolve("table.md"));
-        o.flush();
         return 0;
     }
 
@@ -225,8 +248,19 @@ public final class RegularizerExperiment implements Callable<Integer> {
      * The regularizer-only toy: z0 = 0.5·checkerboard + √0.75·noise (unit variance, spatially patterned), then
      * Adam on the regularizer alone; the decoded images show which regularizers restore a clean sample.
      */
-    private void toy(RunFolder folder, ZooGenerator g, NDManager m, PrintWriter o) throws IOException {
-        int classesShown = 10;
+    private void toy(RunFolder folder, Generator g, NDManager m, PrintWriter o, ModelSet set, List<String> prompts,
+                     long seed)
+            throws IOException {
+        List<String> shownPrompts = new ArrayList<>();
+        int[] shownIds = new int[Math.min(10, Math.max(prompts.size(), set.promptKind() == PromptKind.CLASS
+                ? set.knownPrompts().size() : 1))];
+        List<String> pool = set.promptKind() == PromptKind.CLASS ? set.knownPrompts() : prompts;
+        for (int i = 0; i < shownIds.length; i++) {
+            String p = pool.get(i % pool.size());
+            shownPrompts.add(set.condition(p, 1).prompts().get(0));
+            shownIds[i] = set.condition(p, 1).classId(0);
+        }
+        int classesShown = shownIds.length;
         Shape ls = g.latentShape();
         long d = ls.size();
         double[] checker = new double[(int) d];
@@ -240,7 +274,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         NDArray noise = m.randomNormal(new Shape(classesShown).addAll(ls));
         NDArray z0 = noise.mul((float) Math.sqrt(0.75)).add(m.create(checker, ls).toType(DataType.FLOAT32, false)
                 .mul(0.5f).expandDims(0));
-        Condition cond = Condition.of(Prompts.classNames(), new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        Condition cond = Condition.of(shownPrompts, shownIds);
         List<NDArray> grids = new ArrayList<>();
         StringBuilder md = new StringBuilder("| regularizer | checkerboard correlation ⟨z, c⟩/D before → after | "
                 + "L_power natural before → after | KS before → after |\n|---|---|---|---|\n");

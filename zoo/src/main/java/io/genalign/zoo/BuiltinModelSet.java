@@ -41,16 +41,18 @@ public final class BuiltinModelSet implements ModelSet {
 
     private final NDManager manager = Tensors.newManager();
     private final Path generatorWeights;
+    private final Path diffusionWeights;
     private final Map<String, Object> parts = new HashMap<>();
     private RealBank bank;
 
-    private BuiltinModelSet(Path generatorWeights) {
+    private BuiltinModelSet(Path generatorWeights, Path diffusionWeights) {
         this.generatorWeights = generatorWeights;
+        this.diffusionWeights = diffusionWeights;
     }
 
     /** The built-in set with the shipped weights. */
     public static BuiltinModelSet open() {
-        return new BuiltinModelSet(null);
+        return new BuiltinModelSet(null, null);
     }
 
     /**
@@ -58,7 +60,16 @@ public final class BuiltinModelSet implements ModelSet {
      * {@code genalign zoo train gan}); null for the shipped ones. The file is read on first use of the generator.
      */
     public static BuiltinModelSet open(Path generatorWeights) {
-        return new BuiltinModelSet(generatorWeights);
+        return new BuiltinModelSet(generatorWeights, null);
+    }
+
+    /**
+     * The built-in set with the generator's weights from {@code generatorWeights} and the diffusion model's from
+     * {@code diffusionWeights} (a DPO run's {@code policy.params} or {@code genalign zoo train diffusion}'s
+     * {@code diffusion.params}); null for the shipped ones.
+     */
+    public static BuiltinModelSet open(Path generatorWeights, Path diffusionWeights) {
+        return new BuiltinModelSet(generatorWeights, diffusionWeights);
     }
 
     @Override
@@ -108,6 +119,27 @@ public final class BuiltinModelSet implements ModelSet {
         });
     }
 
+    /** The class-conditional diffusion model (EMA weights) with the default DDIM sampler. */
+    @Override
+    public Optional<Generator> diffusionSampler() {
+        return Optional.of(part("diffusion", m -> {
+            try {
+                return diffusionWeights == null ? Zoo.diffusion(m) : Zoo.diffusionFromFile(m, diffusionWeights);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+    }
+
+    /** The preference judge's default: realism and contrast, weight 1 each (classifier A stays a separate axis). */
+    @Override
+    public Map<String, Double> defaultJudge() {
+        Map<String, Double> j = new LinkedHashMap<>();
+        j.put("realism", 1.0);
+        j.put("contrast", 1.0);
+        return j;
+    }
+
     @Override
     public Set<String> rewardNames() {
         return new LinkedHashSet<>(List.of("classifier-a", "classifier-b"));
@@ -128,7 +160,7 @@ public final class BuiltinModelSet implements ModelSet {
 
     @Override
     public List<String> defaultHeldOut() {
-        return List.of("classifier-b", "classifier-a");
+        return List.of("classifier-b", "realism", "classifier-a");
     }
 
     /**
@@ -188,6 +220,10 @@ public final class BuiltinModelSet implements ModelSet {
         p.put("source", NAME);
         p.put("generator", generatorWeights != null ? generatorWeights.toAbsolutePath().toString()
                 : Zoo.manifest("gan").sha256());
+        if (parts.containsKey("diffusion")) {
+            p.put("diffusion", diffusionWeights != null ? diffusionWeights.toAbsolutePath().toString()
+                    : Zoo.manifest("diffusion").sha256());
+        }
         return p;
     }
 

@@ -56,11 +56,27 @@ public interface ModelSet extends AutoCloseable {
     /** The reward {@code name}, one of {@link #rewardNames()}. */
     Reward reward(String name);
 
-    /** Names of the rewards used as held-out judges when the user names none (a subset of what is available). */
+    /**
+     * Names of the rewards used as held-out judges when the user names none, in order of preference; commands take
+     * the first ones that are not targets.
+     */
     List<String> defaultHeldOut();
 
     /** Names of the default target rewards with their weights (the demo's default). */
     Map<String, Double> defaultTargets();
+
+    /** The terms of the default preference judge ({@code genalign pairs}); by default the default targets. */
+    default Map<String, Double> defaultJudge() {
+        return defaultTargets();
+    }
+
+    /**
+     * A multi-step sampler (e.g. a diffusion model with DDIM) seen as a generator from its initial noise, if the set
+     * has one; used to make preference pairs.
+     */
+    default Optional<Generator> diffusionSampler() {
+        return Optional.empty();
+    }
 
     /** The feature extractor for FID, diversity and the particle flow's kernel, if the set has one. */
     Optional<FeatureExtractor> features();

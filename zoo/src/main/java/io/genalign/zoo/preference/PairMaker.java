@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Makes preference pairs from a generator: per prompt (class), 2·n samples from seeded noise, paired as
- * (0, 1), (2, 3), ...; the judge scores both images of a pair and the higher score wins (a tie, equal scores to
- * the last bit, goes to image a and is counted).
+ * Preference pairs for the built-in class-conditional models, by class id: a thin adapter over the one
+ * implementation, {@link io.genalign.core.preference.PairMaker} (same seeds, same pairs).
  */
 public final class PairMaker {
     private PairMaker() {}
@@ -30,26 +29,12 @@ public final class PairMaker {
      */
     public static Made make(NDManager manager, Generator g, PreferenceJudge judge, int[] classes, int perClass,
                             long seed) {
-        List<PreferencePairs.NewPair> out = new ArrayList<>();
-        int ties = 0;
-        for (int k = 0; k < classes.length; k++) {
-            int c = classes[k];
-            String prompt = Prompts.className(c);
-            Engine.getInstance().setRandomSeed((int) (seed * 1009 + k));
-            NDArray z = manager.randomNormal(new Shape(2L * perClass).addAll(g.latentShape()));
-            Condition cond = Condition.repeat(prompt, c, 2 * perClass);
-            NDArray images = g.generate(z, cond).stopGradient();
-            double[] score = judge.score(images, cond);
-            for (int i = 0; i < perClass; i++) {
-                double a = score[2 * i];
-                double b = score[2 * i + 1];
-                if (a == b) {
-                    ties++;
-                }
-                out.add(new PreferencePairs.NewPair(prompt, c, images.get(2 * i), images.get(2 * i + 1),
-                        b > a ? PreferencePairs.Winner.B : PreferencePairs.Winner.A, a, b));
-            }
+        List<Condition> prompts = new ArrayList<>();
+        for (int c : classes) {
+            prompts.add(Condition.repeat(Prompts.className(c), c, 1));
         }
-        return new Made(out, ties);
+        io.genalign.core.preference.PairMaker.Made m = io.genalign.core.preference.PairMaker.make(manager, g, judge,
+                prompts, perClass, seed);
+        return new Made(m.pairs(), m.ties());
     }
 }
