@@ -29,7 +29,9 @@ class AlignCommandTest extends GenalignTestBase {
         }
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals(1 + 4 * 2, csv.size(), "3 steps + the final evaluation, 2 seeds");
-        assertTrue(csv.get(0).contains("heldout_classifier-b") && csv.get(0).contains("heldout_realism"));
+        // the built-in demo's defaults: target realism, held out the first two others (classifier B, classifier A)
+        assertTrue(csv.get(0).contains("reward_realism") && csv.get(0).contains("heldout_classifier-b")
+                && csv.get(0).contains("heldout_classifier-a"), csv.get(0));
         JsonNode prov = new ObjectMapper().readTree(out.resolve("provenance.json").toFile());
         assertEquals("COMPLETED", prov.get("results").get("stop_reason").asText());
         assertTrue(prov.get("peak_memory").get("process_peak_rss_bytes").asLong() > 0);

@@ -35,7 +35,7 @@ class DpoCommandTest extends GenalignTestBase {
     @Test
     void pairsThenDpoWriteTheirFoldersAndBadPairsExitWith2() throws Exception {
         Path pairs = tmp.resolve("pairs");
-        GaussianityCommandTest.Run p = GaussianityCommandTest.run("pairs", "--model", "gan", "--prompt", "ankle boot",
+        GaussianityCommandTest.Run p = GaussianityCommandTest.run("pairs", "--sampler", "generator", "--prompt", "ankle boot",
                 "--prompt", "bag", "--per-prompt", "2", "--out", pairs.toString());
         assertEquals(0, p.code(), p.err() + p.out());
         List<String> lines = Files.readAllLines(pairs.resolve("pairs.csv"));
