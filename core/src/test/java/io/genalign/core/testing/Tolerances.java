@@ -39,6 +39,14 @@ public final class Tolerances {
     /** Contract check: outputs may leave [-1, 1] by at most this much (float rounding of tanh-like heads). */
     public static final double IMAGE_RANGE_SLACK = 1e-6;
 
+    /**
+     * Agreement of a model folder's outputs with the PyTorch reference outputs of {@code examples/tiny-t2i}
+     * (float32, libtorch 2.7.1 vs PyTorch 1.13), relative to the largest magnitude of the reference array.
+     */
+    public static final double PYTORCH_OUTPUT_RTOL = 1e-5;
+    /** The same for input gradients (one backward pass more of float32 rounding). */
+    public static final double PYTORCH_GRADIENT_RTOL = 1e-4;
+
     /** |actual - expected| &le; atol + rtol * |expected|. */
     public static boolean close(double actual, double expected, double rtol, double atol) {
         return Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
