@@ -58,6 +58,31 @@ class HuggingFacePromptTokenizerTest {
     }
 
     @Test
+    void theFilesOwnPaddingIsReplacedAndSpecialTokensSurviveTruncation() throws IOException {
+        String base = FolderFixtures.tokenizerJson();
+        Path padded = tmp.resolve("padded.json");
+        Files.writeString(padded, base.replace("\"padding\":null", "\"padding\":{\"strategy\":{\"Fixed\":8},"
+                + "\"direction\":\"Right\",\"pad_to_multiple_of\":null,\"pad_id\":7,\"pad_type_id\":0,"
+                + "\"pad_token\":\"red\"}"));
+        try (HuggingFacePromptTokenizer t = HuggingFacePromptTokenizer.load("p", padded, "padded.json", 4, 0)) {
+            assertArrayEquals(new long[] {2, 5, 0, 0}, t.encode(List.of("a cat"))[0]);
+        }
+        Path special = tmp.resolve("special.json");
+        String template = "{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":\"[CLS]\","
+                + "\"type_id\":0}},{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},{\"SpecialToken\":{\"id\":"
+                + "\"[SEP]\",\"type_id\":0}}],\"pair\":[{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},"
+                + "{\"Sequence\":{\"id\":\"B\",\"type_id\":1}}],\"special_tokens\":{\"[CLS]\":{\"id\":"
+                + "\"[CLS]\",\"ids\":[8],\"tokens\":[\"[CLS]\"]},\"[SEP]\":{\"id\":\"[SEP]\",\"ids\":[9],"
+                + "\"tokens\":[\"[SEP]\"]}}}";
+        Files.writeString(special, base.replace("\"post_processor\":null", "\"post_processor\":" + template)
+                .replace("\"red\": 7", "\"red\": 7, \"[CLS]\": 8, \"[SEP]\": 9"));
+        try (HuggingFacePromptTokenizer t = HuggingFacePromptTokenizer.load("s", special, "special.json", 4, 0)) {
+            assertArrayEquals(new long[] {8, 2, 3, 9}, t.encode(List.of("a photo of a red dog"))[0]);
+            assertArrayEquals(new long[] {8, 5, 9, 0}, t.encode(List.of("cat"))[0]);
+        }
+    }
+
+    @Test
     void missingOrCorruptFileIsOneLineNamingIt() throws IOException {
         ModelFolderException e = assertThrows(ModelFolderException.class, () -> HuggingFacePromptTokenizer.load(
                 "clip", tmp.resolve("none.json"), "tok/none.json", 4, 0));
