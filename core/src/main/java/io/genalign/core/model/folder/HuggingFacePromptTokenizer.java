@@ -79,11 +79,17 @@ public final class HuggingFacePromptTokenizer implements PromptTokenizer {
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), options);
             return new HuggingFacePromptTokenizer(name, label, maxLength, padId, t);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip().lines()
-                    .findFirst().orElse("");
-            throw new ModelFolderException(label + ": not a HuggingFace tokenizer file (" + why + ")", e);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFolderException(label + ": not a HuggingFace tokenizer file (" + firstLine(e) + ")", e);
+        } catch (LinkageError e) {
+            throw new ModelFolderException(label + ": cannot start DJL's HuggingFace tokenizers native library ("
+                    + firstLine(e) + ")", e);
         }
+    }
+
+    private static String firstLine(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip().lines().findFirst()
+                .orElse(e.getClass().getSimpleName());
     }
 
     @Override
