@@ -10,6 +10,8 @@ public final class Tolerances {
     public static final double VECTOR_ATOL = 1e-12;
     /** Relative tolerance of float32 paths against float64 references. */
     public static final double FLOAT32_RTOL = 1e-4;
+    /** Absolute floor of float32 paths against float64 references (for values near 0). */
+    public static final double FLOAT32_ATOL = 1e-6;
     /** Central finite-difference step for float64 gradient checks. */
     public static final double FD_STEP = 1e-6;
     /** Finite-difference agreement, relative to the largest gradient entry. */

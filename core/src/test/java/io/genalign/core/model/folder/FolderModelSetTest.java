@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A FolderModelSet over folders built from Java-written TorchScript archives: values, gradients, errors. */
 class FolderModelSetTest extends GenalignTestBase {
     private static final double RTOL = Tolerances.FLOAT32_RTOL;
-    private static final double ATOL = 1e-6;
+    private static final double ATOL = Tolerances.FLOAT32_ATOL;
 
     @TempDir
     Path tmp;
