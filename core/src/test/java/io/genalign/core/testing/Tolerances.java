@@ -10,6 +10,8 @@ public final class Tolerances {
     public static final double VECTOR_ATOL = 1e-12;
     /** Relative tolerance of float32 paths against float64 references. */
     public static final double FLOAT32_RTOL = 1e-4;
+    /** Absolute floor of float32 paths against float64 references (for values near 0). */
+    public static final double FLOAT32_ATOL = 1e-6;
     /** Central finite-difference step for float64 gradient checks. */
     public static final double FD_STEP = 1e-6;
     /** Finite-difference agreement, relative to the largest gradient entry. */
@@ -38,6 +40,14 @@ public final class Tolerances {
     public static final double FD_ATOL = 1e-9;
     /** Contract check: outputs may leave [-1, 1] by at most this much (float rounding of tanh-like heads). */
     public static final double IMAGE_RANGE_SLACK = 1e-6;
+
+    /**
+     * Agreement of a model folder's outputs with the PyTorch reference outputs of {@code examples/tiny-t2i}
+     * (float32, libtorch 2.7.1 vs PyTorch 1.13), relative to the largest magnitude of the reference array.
+     */
+    public static final double PYTORCH_OUTPUT_RTOL = 1e-5;
+    /** The same for input gradients (one backward pass more of float32 rounding). */
+    public static final double PYTORCH_GRADIENT_RTOL = 1e-4;
 
     /** |actual - expected| &le; atol + rtol * |expected|. */
     public static boolean close(double actual, double expected, double rtol, double atol) {

@@ -57,8 +57,8 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
         int b = ModelInputs.requireBatch(images, imageShape, "images");
         NDArray f = module.forward(images, Condition.repeat("", -1, b));
         if (!f.getShape().equals(new Shape(b, featureDim))) {
-            throw new IllegalStateException("TorchScript feature extractor " + module.file()
-                    + " returned features of shape " + f.getShape() + ", expected (" + b + ", " + featureDim + ")");
+            throw new IllegalStateException(module.label() + ": feature extractor returned features of shape "
+                    + f.getShape() + ", expected (" + b + ", " + featureDim + ")");
         }
         return f;
     }
@@ -84,7 +84,7 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
         private Shape imageShape;
         private int featureDim = -1;
         private String name = DEFAULT_NAME;
-        private DataType dataType = DEFAULT_DATA_TYPE;
+        private final ModuleOptions options = new ModuleOptions();
 
         private Builder() {}
 
@@ -109,8 +109,15 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
             return this;
         }
 
+        /** The module's floating type (float32 by default; float16 for half-precision GPU exports). */
         public Builder optDataType(DataType type) {
-            this.dataType = type;
+            options.dataType(type);
+            return this;
+        }
+
+        /** The name of the file in error messages (default: the path given to {@code setModelPath}). */
+        public Builder optLabel(String label) {
+            options.label(label);
             return this;
         }
 
@@ -124,8 +131,8 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
             if (imageShape.dimension() != 3) {
                 throw new IllegalArgumentException("image shape must be (C, H, W), got " + imageShape);
             }
-            return new TorchScriptFeatureExtractor(TorchScriptModule.load(modelPath, "feature extractor", dataType,
-                    ConditionInput.NONE, java.util.Map.of(), new Shape()), imageShape, featureDim, name);
+            return new TorchScriptFeatureExtractor(options.load(modelPath, "feature extractor"), imageShape,
+                    featureDim, name);
         }
     }
 }

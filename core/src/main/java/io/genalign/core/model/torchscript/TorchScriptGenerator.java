@@ -6,9 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Generator;
 import io.genalign.core.model.ModelInputs;
+import io.genalign.core.model.PromptTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Generator} backed by a user's TorchScript module (e.g. SD-Turbo's UNet and VAE decoder traced as
@@ -54,7 +56,7 @@ public final class TorchScriptGenerator implements Generator {
         NDArray images = module.forward(latents, condition);
         Shape expected = new Shape(b).addAll(imageShape);
         if (!images.getShape().equals(expected)) {
-            throw new IllegalStateException("TorchScript generator " + module.file() + " returned images of shape "
+            throw new IllegalStateException(module.label() + ": generator returned images of shape "
                     + images.getShape() + ", expected " + expected);
         }
         return images;
@@ -78,9 +80,7 @@ public final class TorchScriptGenerator implements Generator {
         private Path modelPath;
         private Shape latentShape;
         private Shape imageShape;
-        private DataType dataType = DEFAULT_DATA_TYPE;
-        private ConditionInput conditionInput = ConditionInput.NONE;
-        private final PromptEmbeddings embeddings = new PromptEmbeddings();
+        private final ModuleOptions options = new ModuleOptions();
 
         private Builder() {}
 
@@ -104,19 +104,19 @@ public final class TorchScriptGenerator implements Generator {
 
         /** The module's floating type (float32 by default; float16 for half-precision GPU exports). */
         public Builder optDataType(DataType type) {
-            this.dataType = type;
+            options.dataType(type);
             return this;
         }
 
         /** How the condition is passed ({@link ConditionInput#NONE} by default). */
         public Builder optConditionInput(ConditionInput input) {
-            this.conditionInput = input;
+            options.conditionInput(input);
             return this;
         }
 
         /** The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING} (C-order values). */
         public Builder optPromptEmbedding(String prompt, float[] embedding, Shape shape) {
-            embeddings.put(prompt, embedding, shape);
+            options.embeddings.put(prompt, embedding, shape);
             return this;
         }
 
@@ -125,7 +125,40 @@ public final class TorchScriptGenerator implements Generator {
          * .npy file when {@link #build()} runs (its shape is the embedding's shape).
          */
         public Builder optPromptEmbeddingFile(String prompt, Path npyFile) {
-            embeddings.putFile(prompt, npyFile);
+            options.embeddings.putFile(prompt, npyFile);
+            return this;
+        }
+
+        /**
+         * How a condition's prompt maps to the key its embedding was given under (identity by default; e.g. a
+         * slug function when embeddings are stored per file name).
+         */
+        public Builder optPromptKey(UnaryOperator<String> key) {
+            options.promptKey(key);
+            return this;
+        }
+
+        /**
+         * The tokenizer for {@link ConditionInput#TOKENS} (required then). The adapter does not own it: the
+         * caller closes it after the adapter.
+         */
+        public Builder optTokenizer(PromptTokenizer tokenizer) {
+            options.tokenizer(tokenizer);
+            return this;
+        }
+
+        /**
+         * The number of classes for {@link ConditionInput#CLASS_INDEX}: ids outside [0, n) are refused before the
+         * module runs (without it only negative ids are).
+         */
+        public Builder optNumClasses(int n) {
+            options.numClasses(n);
+            return this;
+        }
+
+        /** The name of the file in error messages (default: the path given to {@code setModelPath}). */
+        public Builder optLabel(String label) {
+            options.label(label);
             return this;
         }
 
@@ -137,9 +170,7 @@ public final class TorchScriptGenerator implements Generator {
             if (imageShape.dimension() != 3) {
                 throw new IllegalArgumentException("image shape must be (C, H, W), got " + imageShape);
             }
-            embeddings.readFiles();
-            return new TorchScriptGenerator(TorchScriptModule.load(modelPath, "generator", dataType, conditionInput,
-                    embeddings.values(), embeddings.shape()), latentShape, imageShape);
+            return new TorchScriptGenerator(options.load(modelPath, "generator"), latentShape, imageShape);
         }
     }
 }

@@ -12,6 +12,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import io.genalign.core.model.Condition;
+import io.genalign.core.model.PromptTokenizer;
 import io.genalign.core.runtime.EngineBootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * A user's TorchScript module loaded with DJL's PyTorch engine so that gradients flow to its inputs.
@@ -33,39 +36,61 @@ import java.util.Objects;
  * <p>Data types: the latents/images must already be in the module's data type. They are not cast, because
  * DJL 0.35.1's {@code NDArray.toType} runs under a no-grad guard and would cut the gradient; a mismatch throws
  * {@link IllegalArgumentException} saying which type to create the inputs in.
+ *
+ * <p>Errors: every message is one line that starts with the module's label (the builder's {@code optLabel}, by
+ * default the file path) so that a user knows which file failed. libtorch's TorchScript errors are long (an
+ * interpreter traceback, C++ frames); the message keeps only their last meaningful line (see {@link
+ * #reduceEngineMessage(String)}) and the engine's exception, with the full text, is the cause.
  */
 final class TorchScriptModule implements AutoCloseable {
+    private static final Pattern ERROR_LINE = Pattern.compile("^(?:[A-Za-z_.]*(?:Error|Exception)): .+");
+
     private final Path file;
+    private final String label;
     private final Model model;
     private final PtSymbolBlock block;
     private final DataType dataType;
     private final ConditionInput conditionInput;
     private final Map<String, float[]> embeddings;
     private final Shape embeddingShape;
+    private final UnaryOperator<String> promptKey;
+    private final PromptTokenizer tokenizer;
+    private final int numClasses;
 
-    private TorchScriptModule(Path file, Model model, PtSymbolBlock block, DataType dataType,
-            ConditionInput conditionInput, Map<String, float[]> embeddings, Shape embeddingShape) {
+    private TorchScriptModule(Path file, String label, Model model, PtSymbolBlock block, ModuleOptions o) {
         this.file = file;
+        this.label = label;
         this.model = model;
         this.block = block;
-        this.dataType = dataType;
-        this.conditionInput = conditionInput;
-        this.embeddings = embeddings;
-        this.embeddingShape = embeddingShape;
+        this.dataType = o.dataType;
+        this.conditionInput = o.conditionInput;
+        this.embeddings = new LinkedHashMap<>(o.embeddings.values());
+        this.embeddingShape = o.embeddings.shape();
+        this.promptKey = o.promptKey;
+        this.tokenizer = o.tokenizer;
+        this.numClasses = o.numClasses;
     }
 
-    /** Loads {@code file}; a missing, unreadable or corrupt file is an IOException naming it. */
-    static TorchScriptModule load(Path file, String what, DataType dataType, ConditionInput conditionInput,
-            Map<String, float[]> embeddings, Shape embeddingShape) throws IOException {
+    /**
+     * Loads {@code file} with the settings {@code o} (snapshotted); a missing, unreadable or corrupt file is an
+     * IOException naming it, inconsistent settings (e.g. {@link ConditionInput#TOKENS} without a tokenizer) an
+     * IllegalArgumentException.
+     */
+    static TorchScriptModule load(Path file, String what, ModuleOptions o) throws IOException {
         Objects.requireNonNull(file, what + " TorchScript file");
-        Objects.requireNonNull(conditionInput, "condition input");
+        DataType dataType = o.dataType;
+        String label = o.label != null ? o.label : file.toString();
         if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT64 && dataType != DataType.FLOAT16) {
             throw new IllegalArgumentException(what + " data type must be float16, float32 or float64, got "
                     + dataType);
         }
-        if (conditionInput == ConditionInput.PROMPT_EMBEDDING && embeddings.isEmpty()) {
+        if (o.conditionInput == ConditionInput.PROMPT_EMBEDDING && o.embeddings.values().isEmpty()) {
             throw new IllegalArgumentException(what + " takes prompt embeddings (PROMPT_EMBEDDING) but none were "
                     + "given: add one per prompt with optPromptEmbedding");
+        }
+        if (o.conditionInput == ConditionInput.TOKENS && o.tokenizer == null) {
+            throw new IllegalArgumentException(what + " takes token ids (TOKENS) but no tokenizer was given: "
+                    + "set one with optTokenizer");
         }
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, what + " TorchScript file does not exist");
@@ -82,12 +107,11 @@ final class TorchScriptModule implements AutoCloseable {
             }
             JniUtils.enableInferenceMode(block); // module.eval()
             block.freezeParameters(true); // gradients for inputs only
-            return new TorchScriptModule(file, model, block, dataType, conditionInput,
-                    new LinkedHashMap<>(embeddings), embeddingShape);
+            return new TorchScriptModule(file, label, model, block, o);
         } catch (MalformedModelException | EngineException | IOException e) {
             model.close();
             throw new IOException("cannot load " + what + " TorchScript file " + file + " (is it a file saved by "
-                    + "torch.jit.save / torch.jit.trace(...).save?): " + e.getMessage(), e);
+                    + "torch.jit.save / torch.jit.trace(...).save?): " + reduceEngineMessage(e.getMessage()), e);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -96,6 +120,11 @@ final class TorchScriptModule implements AutoCloseable {
 
     Path file() {
         return file;
+    }
+
+    /** The name of the file in error messages. */
+    String label() {
+        return label;
     }
 
     /** The floating type the module computes in. */
@@ -115,33 +144,63 @@ final class TorchScriptModule implements AutoCloseable {
     NDArray forward(NDArray x, Condition condition) {
         NDManager m = x.getManager();
         if (x.getDataType() != dataType) {
-            throw new IllegalArgumentException("inputs are " + x.getDataType() + " but the TorchScript module " + file
-                    + " computes in " + dataType + "; create them as " + dataType + " (a cast would cut the "
+            throw new IllegalArgumentException(label + ": inputs are " + x.getDataType() + " but the module "
+                    + "computes in " + dataType + "; create them as " + dataType + " (a cast would cut the "
                     + "gradient: DJL's toType is not differentiable)");
         }
         NDList inputs = new NDList(x);
         switch (conditionInput) {
             case NONE -> { }
-            case CLASS_INDEX -> inputs.add(m.create(toLongs(condition.classIds())));
+            case CLASS_INDEX -> inputs.add(m.create(classIds(condition)));
             case PROMPT_EMBEDDING -> inputs.add(embeddingBatch(m, condition));
+            case TOKENS -> inputs.add(m.create(tokenIds(condition)));
         }
         NDList out;
         try {
             out = IValueUtils.forward(block, inputs, true);
         } catch (EngineException e) {
-            throw new IllegalArgumentException("TorchScript module " + file + " failed on inputs "
-                    + describe(inputs) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(label + ": " + reduceEngineMessage(e.getMessage()) + " (inputs "
+                    + describe(inputs) + ")", e);
         }
         if (out.size() != 1) {
-            throw new IllegalStateException("TorchScript module " + file + " returned " + out.size()
-                    + " outputs; genalign expects exactly one tensor");
+            throw new IllegalStateException(label + ": forward returned " + out.size() + " outputs; genalign "
+                    + "expects exactly one tensor");
         }
         NDArray y = out.get(0);
         if (y.getDataType() != dataType) {
-            throw new IllegalStateException("TorchScript module " + file + " returned " + y.getDataType()
-                    + " for " + dataType + " inputs; genalign expects the output in the input's type");
+            throw new IllegalStateException(label + ": forward returned " + y.getDataType() + " for " + dataType
+                    + " inputs; genalign expects the output in the input's type");
         }
         return y;
+    }
+
+    private long[] classIds(Condition condition) {
+        long[] ids = new long[condition.batchSize()];
+        for (int i = 0; i < ids.length; i++) {
+            int c = condition.classId(i);
+            if (c < 0 || (numClasses > 0 && c >= numClasses)) {
+                throw new IllegalArgumentException(label + ": class id " + c + " out of range ("
+                        + (numClasses > 0 ? "0.." + (numClasses - 1) : "must be non-negative") + ") for sample " + i
+                        + " (prompt \"" + condition.prompts().get(i) + "\")");
+            }
+            ids[i] = c;
+        }
+        return ids;
+    }
+
+    private long[][] tokenIds(Condition condition) {
+        long[][] ids = tokenizer.encode(condition.prompts());
+        if (ids.length != condition.batchSize()) {
+            throw new IllegalStateException(label + ": tokenizer " + tokenizer.name() + " returned " + ids.length
+                    + " rows for " + condition.batchSize() + " prompts");
+        }
+        for (long[] row : ids) {
+            if (row.length != tokenizer.maxLength()) {
+                throw new IllegalStateException(label + ": tokenizer " + tokenizer.name() + " returned a row of "
+                        + row.length + " ids, expected " + tokenizer.maxLength());
+            }
+        }
+        return ids;
     }
 
     private NDArray embeddingBatch(NDManager m, Condition condition) {
@@ -150,22 +209,47 @@ final class TorchScriptModule implements AutoCloseable {
         float[] all = new float[b * size];
         for (int i = 0; i < b; i++) {
             String prompt = condition.prompts().get(i);
-            float[] e = embeddings.get(prompt);
+            float[] e = embeddings.get(promptKey.apply(prompt));
             if (e == null) {
-                throw new IllegalArgumentException("no prompt embedding for \"" + prompt + "\" in " + file
-                        + "; known prompts: " + embeddings.keySet());
+                throw new IllegalArgumentException(label + ": no prompt embedding for \"" + prompt + "\"; known "
+                        + "prompts: " + embeddings.keySet());
             }
             System.arraycopy(e, 0, all, i * size, size);
         }
         return m.create(all, new Shape(b).addAll(embeddingShape)).toType(dataType, false);
     }
 
-    private static long[] toLongs(int[] ids) {
-        long[] l = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            l[i] = ids[i];
+    /**
+     * The one line of a libtorch error worth showing: C++ frames ("frame #...", "Exception raised from ...") and
+     * the TorchScript interpreter's traceback are dropped; of what remains, the last line that reads like
+     * {@code SomeError: message} (the Python-level exception the script raised) is taken, else the first
+     * non-blank line (libtorch's own checks, e.g. "forward() expected at most 2 argument(s) but received 3
+     * argument(s). Declaration: ..."). Never returns null; a null or blank text gives "(no message)".
+     */
+    static String reduceEngineMessage(String text) {
+        if (text == null || text.isBlank()) {
+            return "(no message)";
         }
-        return l;
+        String first = null;
+        String lastError = null;
+        for (String raw : text.split("\\R")) {
+            String line = raw.strip();
+            if (line.startsWith("Exception raised from")) {
+                break; // the C++ backtrace follows
+            }
+            if (line.isEmpty() || line.startsWith("frame #")) {
+                continue;
+            }
+            if (first == null) {
+                first = line;
+            }
+            if (ERROR_LINE.matcher(line).matches()) {
+                lastError = line;
+            }
+        }
+        String line = lastError != null ? lastError : first != null ? first : text.strip().lines().findFirst()
+                .orElse("(no message)");
+        return line;
     }
 
     private static String describe(NDList inputs) {

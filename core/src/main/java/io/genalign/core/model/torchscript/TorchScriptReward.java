@@ -5,10 +5,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.ModelInputs;
+import io.genalign.core.model.PromptTokenizer;
 import io.genalign.core.model.Reward;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Reward} backed by a user's TorchScript module (e.g. a CLIP-based preference model such as PickScore
@@ -56,7 +58,7 @@ public final class TorchScriptReward implements Reward {
             return scores.reshape(b);
         }
         if (!s.equals(new Shape(b))) {
-            throw new IllegalStateException("TorchScript reward " + module.file() + " returned scores of shape " + s
+            throw new IllegalStateException(module.label() + ": reward returned scores of shape " + s
                     + ", expected (" + b + ") or (" + b + ", 1)");
         }
         return scores;
@@ -82,9 +84,7 @@ public final class TorchScriptReward implements Reward {
         private Path modelPath;
         private Shape imageShape;
         private String name = DEFAULT_NAME;
-        private DataType dataType = DEFAULT_DATA_TYPE;
-        private ConditionInput conditionInput = ConditionInput.NONE;
-        private final PromptEmbeddings embeddings = new PromptEmbeddings();
+        private final ModuleOptions options = new ModuleOptions();
 
         private Builder() {}
 
@@ -104,19 +104,21 @@ public final class TorchScriptReward implements Reward {
             return this;
         }
 
+        /** The module's floating type (float32 by default; float16 for half-precision GPU exports). */
         public Builder optDataType(DataType type) {
-            this.dataType = type;
+            options.dataType(type);
             return this;
         }
 
+        /** How the condition is passed ({@link ConditionInput#NONE} by default). */
         public Builder optConditionInput(ConditionInput input) {
-            this.conditionInput = input;
+            options.conditionInput(input);
             return this;
         }
 
         /** The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING} (C-order values). */
         public Builder optPromptEmbedding(String prompt, float[] embedding, Shape shape) {
-            embeddings.put(prompt, embedding, shape);
+            options.embeddings.put(prompt, embedding, shape);
             return this;
         }
 
@@ -125,7 +127,40 @@ public final class TorchScriptReward implements Reward {
          * .npy file when {@link #build()} runs (its shape is the embedding's shape).
          */
         public Builder optPromptEmbeddingFile(String prompt, Path npyFile) {
-            embeddings.putFile(prompt, npyFile);
+            options.embeddings.putFile(prompt, npyFile);
+            return this;
+        }
+
+        /**
+         * How a condition's prompt maps to the key its embedding was given under (identity by default; e.g. a
+         * slug function when embeddings are stored per file name).
+         */
+        public Builder optPromptKey(UnaryOperator<String> key) {
+            options.promptKey(key);
+            return this;
+        }
+
+        /**
+         * The tokenizer for {@link ConditionInput#TOKENS} (required then). The adapter does not own it: the
+         * caller closes it after the adapter.
+         */
+        public Builder optTokenizer(PromptTokenizer tokenizer) {
+            options.tokenizer(tokenizer);
+            return this;
+        }
+
+        /**
+         * The number of classes for {@link ConditionInput#CLASS_INDEX}: ids outside [0, n) are refused before the
+         * module runs (without it only negative ids are).
+         */
+        public Builder optNumClasses(int n) {
+            options.numClasses(n);
+            return this;
+        }
+
+        /** The name of the file in error messages (default: the path given to {@code setModelPath}). */
+        public Builder optLabel(String label) {
+            options.label(label);
             return this;
         }
 
@@ -136,9 +171,7 @@ public final class TorchScriptReward implements Reward {
             if (imageShape.dimension() != 3) {
                 throw new IllegalArgumentException("image shape must be (C, H, W), got " + imageShape);
             }
-            embeddings.readFiles();
-            return new TorchScriptReward(TorchScriptModule.load(modelPath, "reward", dataType, conditionInput,
-                    embeddings.values(), embeddings.shape()), imageShape, name);
+            return new TorchScriptReward(options.load(modelPath, "reward"), imageShape, name);
         }
     }
 }

@@ -31,7 +31,7 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@code archive/constants.pkl}: a pickle of the empty tuple (no tensor constants).
  * </ul>
  */
-final class TorchScriptArchiveWriter {
+public final class TorchScriptArchiveWriter {
     /** The file-format version written to {@code archive/version}. */
     static final int FORMAT_VERSION = 3;
 
@@ -45,7 +45,7 @@ final class TorchScriptArchiveWriter {
      * @param className the class name (the module is {@code __torch__.className})
      * @param classBody the body of the class after its attribute declarations (the methods), indented by 2
      */
-    TorchScriptArchiveWriter(String className, String classBody, ai.djl.ndarray.types.DataType storageType) {
+    public TorchScriptArchiveWriter(String className, String classBody, ai.djl.ndarray.types.DataType storageType) {
         if (storageType != ai.djl.ndarray.types.DataType.FLOAT32
                 && storageType != ai.djl.ndarray.types.DataType.FLOAT64) {
             throw new IllegalArgumentException("storage type must be float32 or float64, got " + storageType);
@@ -60,7 +60,7 @@ final class TorchScriptArchiveWriter {
     }
 
     /** Adds a parameter tensor (stored in the writer's storage type) of the given shape (C order values). */
-    TorchScriptArchiveWriter parameter(String name, long[] shape, double[] values) {
+    public TorchScriptArchiveWriter parameter(String name, long[] shape, double[] values) {
         long n = 1;
         for (long d : shape) {
             n *= d;
@@ -92,7 +92,7 @@ final class TorchScriptArchiveWriter {
     }
 
     /** Writes the archive to {@code file}. */
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
             stored(zip, "archive/data.pkl", dataPickle());
             stored(zip, "archive/code/__torch__.py", code().getBytes(StandardCharsets.UTF_8));

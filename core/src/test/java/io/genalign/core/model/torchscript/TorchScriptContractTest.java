@@ -3,6 +3,8 @@ package io.genalign.core.model.torchscript;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.genalign.core.model.Discriminator;
+import io.genalign.core.model.DiscriminatorContract;
 import io.genalign.core.model.FeatureExtractor;
 import io.genalign.core.model.FeatureExtractorContract;
 import io.genalign.core.model.Generator;
@@ -112,6 +114,31 @@ class TorchScriptContractTest {
         @Override
         protected FeatureExtractor newExtractor(NDManager m) {
             return convFeatures();
+        }
+
+        @Override
+        protected Shape imageShape() {
+            return TorchScriptFixtures.IMAGE;
+        }
+
+        @Override
+        protected DataType dataType() {
+            return DataType.FLOAT64;
+        }
+    }
+
+    /** Logits from the file, features delegated to the conv extractor (the same map the logit head reads). */
+    @Nested
+    class ConvDiscriminator extends DiscriminatorContract {
+        @Override
+        protected Discriminator newDiscriminator(NDManager m) {
+            try {
+                return TorchScriptDiscriminator.builder().setModelPath(TorchScriptFixtures.convDiscriminator())
+                        .setImageShape(TorchScriptFixtures.IMAGE).optDataType(DataType.FLOAT64)
+                        .optFeatures(convFeatures()).build();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         @Override

@@ -33,6 +33,7 @@ final class TorchScriptFixtures {
     /** Reward weights, already rounded to float32 as stored. */
     static final double[] V = toFloatPrecision(random(16, 1.0, 103));
     static final double[] K = random(2 * 9, 0.5, 104);
+    static final double[] H = random(8, 0.5, 105);
 
     private static Path dir;
 
@@ -72,6 +73,14 @@ final class TorchScriptFixtures {
                             return torch.flatten(torch.tanh(torch.conv2d(x, self.weight)), 1)
                         """, DataType.FLOAT64)
                         .parameter("weight", new long[] {2, 1, 3, 3}, K));
+                write("conv_discriminator.pt", new TorchScriptArchiveWriter("ConvDiscriminator", """
+                          def forward(self: __torch__.ConvDiscriminator,
+                            x: Tensor) -> Tensor:
+                            f = torch.flatten(torch.tanh(torch.conv2d(x, self.weight)), 1)
+                            return torch.reshape(torch.matmul(f, self.head), [-1, 1])
+                        """, DataType.FLOAT64)
+                        .parameter("weight", new long[] {2, 1, 3, 3}, K)
+                        .parameter("head", new long[] {8}, H));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -89,6 +98,11 @@ final class TorchScriptFixtures {
 
     static Path embeddingReward() {
         return dir().resolve("embedding_reward.pt");
+    }
+
+    /** {@code forward(x) = reshape(flatten(tanh(conv2d(x, K))) . H, (-1, 1))}: logits over the conv features. */
+    static Path convDiscriminator() {
+        return dir().resolve("conv_discriminator.pt");
     }
 
     static Path convFeatures() {

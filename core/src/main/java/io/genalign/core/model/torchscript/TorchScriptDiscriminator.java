@@ -1,0 +1,204 @@
+package io.genalign.core.model.torchscript;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.genalign.core.model.Condition;
+import io.genalign.core.model.Discriminator;
+import io.genalign.core.model.FeatureExtractor;
+import io.genalign.core.model.ModelInputs;
+import io.genalign.core.model.PromptTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@link Discriminator} backed by a user's TorchScript module that returns realness logits.
+ *
+ * <p>Module contract: {@code forward(images)} or {@code forward(images, condition)} (see {@link ConditionInput})
+ * with images of shape (B, C, H, W) in [-1, 1] in the module's data type, returning one logit per image as a
+ * tensor of shape (B) or (B, 1) (positive means "real"); logits come back with shape (B). Gradients flow back to
+ * the images; eval mode; images must be in the module's data type ({@code optDataType}, float32 by default).
+ *
+ * <p>Feature map: a TorchScript file exposes one {@code forward}, so the discriminator's own feature map is not
+ * reachable. {@link #features(NDArray)} and {@link #featureDim()} delegate to the feature extractor given with
+ * {@link Builder#optFeatures(FeatureExtractor)} (not owned: the caller closes it) and, without one, throw {@link
+ * UnsupportedOperationException} saying so. Wrong input shapes throw {@link IllegalArgumentException}; an output of
+ * another shape or type throws {@link IllegalStateException} naming the file.
+ */
+public final class TorchScriptDiscriminator implements Discriminator {
+    private final TorchScriptModule module;
+    private final Shape imageShape;
+    private final String name;
+    private final FeatureExtractor features;
+
+    private TorchScriptDiscriminator(TorchScriptModule module, Shape imageShape, String name,
+            FeatureExtractor features) {
+        this.module = module;
+        this.imageShape = imageShape;
+        this.name = name;
+        this.features = features;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Shape of one image the module accepts. */
+    public Shape imageShape() {
+        return imageShape;
+    }
+
+    @Override
+    public NDArray logits(NDArray images, Condition condition) {
+        int b = ModelInputs.requireBatch(images, imageShape, "images");
+        ModelInputs.requireCondition(condition, b);
+        NDArray logits = module.forward(images, condition);
+        Shape s = logits.getShape();
+        if (s.equals(new Shape(b, 1))) {
+            return logits.reshape(b);
+        }
+        if (!s.equals(new Shape(b))) {
+            throw new IllegalStateException(module.label() + ": discriminator returned logits of shape " + s
+                    + ", expected (" + b + ") or (" + b + ", 1)");
+        }
+        return logits;
+    }
+
+    /** F of the delegate feature extractor; {@link UnsupportedOperationException} without one. */
+    @Override
+    public int featureDim() {
+        return requireFeatures().featureDim();
+    }
+
+    /** The delegate feature extractor's features; {@link UnsupportedOperationException} without one. */
+    @Override
+    public NDArray features(NDArray images) {
+        return requireFeatures().features(images);
+    }
+
+    private FeatureExtractor requireFeatures() {
+        if (features == null) {
+            throw new UnsupportedOperationException(module.label() + ": the TorchScript discriminator exposes only "
+                    + "its logits, not a feature map; give a feature extractor with optFeatures (in a model folder: "
+                    + "use the \"features\" key)");
+        }
+        return features;
+    }
+
+    /** The loaded module (tests). */
+    TorchScriptModule module() {
+        return module;
+    }
+
+    /** Closes the module (not the delegate feature extractor). */
+    @Override
+    public void close() {
+        module.close();
+    }
+
+    /** Builder: {@code set...} for the required file and image shape, {@code opt...} for the rest. */
+    public static final class Builder {
+        /** Default data type the module computes in. */
+        public static final DataType DEFAULT_DATA_TYPE = DataType.FLOAT32;
+        /** Default name (reports, CLI). */
+        public static final String DEFAULT_NAME = "torchscript-discriminator";
+
+        private Path modelPath;
+        private Shape imageShape;
+        private String name = DEFAULT_NAME;
+        private FeatureExtractor features;
+        private final ModuleOptions options = new ModuleOptions();
+
+        private Builder() {}
+
+        /** The TorchScript file (required). */
+        public Builder setModelPath(Path path) {
+            this.modelPath = path;
+            return this;
+        }
+
+        /** Shape of one input image (C, H, W) (required). */
+        public Builder setImageShape(Shape shape) {
+            this.imageShape = shape;
+            return this;
+        }
+
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** The feature extractor {@link #features(NDArray)} delegates to (not owned; none by default). */
+        public Builder optFeatures(FeatureExtractor features) {
+            this.features = Objects.requireNonNull(features, "features");
+            return this;
+        }
+
+        /** The module's floating type (float32 by default). */
+        public Builder optDataType(DataType type) {
+            options.dataType(type);
+            return this;
+        }
+
+        /** How the condition is passed ({@link ConditionInput#NONE} by default). */
+        public Builder optConditionInput(ConditionInput input) {
+            options.conditionInput(input);
+            return this;
+        }
+
+        /** The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING} (C-order values). */
+        public Builder optPromptEmbedding(String prompt, float[] embedding, Shape shape) {
+            options.embeddings.put(prompt, embedding, shape);
+            return this;
+        }
+
+        /** The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING}, from a .npy file. */
+        public Builder optPromptEmbeddingFile(String prompt, Path npyFile) {
+            options.embeddings.putFile(prompt, npyFile);
+            return this;
+        }
+
+        /** How a condition's prompt maps to the key its embedding was given under (identity by default). */
+        public Builder optPromptKey(UnaryOperator<String> key) {
+            options.promptKey(key);
+            return this;
+        }
+
+        /** The tokenizer for {@link ConditionInput#TOKENS} (required then; not owned). */
+        public Builder optTokenizer(PromptTokenizer tokenizer) {
+            options.tokenizer(tokenizer);
+            return this;
+        }
+
+        /** The number of classes for {@link ConditionInput#CLASS_INDEX} (ids outside [0, n) are refused). */
+        public Builder optNumClasses(int n) {
+            options.numClasses(n);
+            return this;
+        }
+
+        /** The name of the file in error messages (default: the path given to {@code setModelPath}). */
+        public Builder optLabel(String label) {
+            options.label(label);
+            return this;
+        }
+
+        /** Loads the module; a missing or corrupt file throws an IOException naming it. */
+        public TorchScriptDiscriminator build() throws IOException {
+            Objects.requireNonNull(modelPath, "setModelPath is required");
+            Objects.requireNonNull(imageShape, "setImageShape is required");
+            Objects.requireNonNull(name, "name");
+            if (imageShape.dimension() != 3) {
+                throw new IllegalArgumentException("image shape must be (C, H, W), got " + imageShape);
+            }
+            return new TorchScriptDiscriminator(options.load(modelPath, "discriminator"), imageShape, name,
+                    features);
+        }
+    }
+}
