@@ -77,7 +77,7 @@ class OwnModelCliTest {
         assertEquals(List.of(1L, 3L, 32L, 32L), Arrays.stream(got.shape()).boxed().toList());
         double[] want = Arrays.copyOf(Npy.read(reference.resolve("images.npy")).data(), 3 * 32 * 32);
         for (int i = 0; i < want.length; i++) {
-            assertTrue(Tolerances.close(got.data()[i], want[i], 1e-5, 1e-5), "pixel " + i);
+            assertTrue(Tolerances.close(got.data()[i], want[i], Tolerances.PYTORCH_OUTPUT_RTOL, Tolerances.PYTORCH_OUTPUT_RTOL), "pixel " + i);
         }
         assertTrue(Files.exists(tmp.resolve("shoe.png.provenance.json")));
         ok("sample", "--model", fixture.toString(), "--prompt", "a red shoe", "--count", "4", "--out",
