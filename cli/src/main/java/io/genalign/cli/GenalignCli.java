@@ -201,7 +201,9 @@ public final class GenalignCli implements Runnable {
             return new Failure(n.getFile() + ": not a folder (a file is in the way)", EXIT_BAD_INPUT, false);
         }
         if (t instanceof FileAlreadyExistsException n) {
-            return new Failure(n.getFile() + ": already exists", EXIT_BAD_INPUT, false);
+            boolean file = n.getFile() != null && java.nio.file.Files.isRegularFile(Path.of(n.getFile()));
+            return new Failure(n.getFile() + (file ? ": a file is in the way where a folder is needed"
+                    : ": already exists") + other(n), EXIT_BAD_INPUT, false);
         }
         if (t instanceof CharacterCodingException) {
             return new Failure("a file is not UTF-8 text (" + t.getMessage() + ")", EXIT_BAD_INPUT, false);

@@ -216,7 +216,7 @@ public final class RunFolder {
         }
         List<Path> all = new ArrayList<>(CURRENT_INPUTS);
         if (inputs != null) {
-            all.addAll(List.of(inputs));
+            all.addAll(java.util.Arrays.asList(inputs));
         }
         Path real = realOrSelf(abs);
         for (Path in : all) {

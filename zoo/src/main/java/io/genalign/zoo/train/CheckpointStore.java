@@ -244,7 +244,8 @@ public final class CheckpointStore {
         }
     }
 
-    static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a file or a folder tree (not following links). */
+    public static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

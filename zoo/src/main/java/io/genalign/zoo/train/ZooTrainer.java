@@ -494,8 +494,9 @@ public final class ZooTrainer {
             block.loadParameters(manager, in);
         } catch (MalformedModelException | java.io.EOFException | java.io.UTFDataFormatException
                  | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new io.genalign.core.io.BadFileException(file, "not a weight file of this model ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+                    + why.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + why.substring(1) + ")", e);
         }
     }
 
