@@ -202,18 +202,20 @@ class ReliabilityCliTest extends GenalignTestBase {
         assertTrue(e.getMessage().startsWith("bad --ridge -2r"), e.getMessage());
     }
 
+    /** Item 5: a command that fails after its run folder was created leaves no .NAME.partial-PID behind. */
     @Test
     void aFailedCommandLeavesNoTemporaryFolder() throws Exception {
+        Path pairs = pairFolder("pairs");
         Path out = tmp.resolve("fails");
+        Path foreignWork = Files.createDirectories(tmp.resolve("fails.work"));
+        Files.writeString(foreignWork.resolve("mine.txt"), "not genalign's");
         List<String> before = names(tmp);
-        GaussianityCommandTest.Run r = run("dpo", "--divergence", "js", "--base", tmp.resolve("missing.params")
-                .toString(), "--out", out.toString());
+        GaussianityCommandTest.Run r = run("dpo", "--divergence", "js", "--pairs", pairs.toString(), "--out",
+                out.toString());
         assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(foreignWork + " is not empty and was not made by genalign"), r.err());
         assertEquals(before, names(tmp), "no .fails.partial-PID left behind");
-        RunFolder f = RunFolder.create(tmp.resolve("x"), false);
-        assertTrue(Files.exists(f.partial()));
-        RunFolder.discardUncommitted();
-        assertFalse(Files.exists(f.partial()));
+        assertEquals("not genalign's", Files.readString(foreignWork.resolve("mine.txt")));
     }
 
     private static List<String> names(Path dir) throws IOException {

@@ -113,6 +113,23 @@ class RunFolderTest {
         assertFalse(Files.exists(tmp.resolve("failed")));
     }
 
+    /** SIGTERM (and SIGINT, which the JVM handles the same way) runs the shutdown hook that removes the partial. */
+    @Test
+    void sigtermRemovesThePartialFolder() throws Exception {
+        Path out = tmp.resolve("killed");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                RunFolderSignalMain.class.getName(), out.toString()).redirectErrorStream(true).start();
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        assertTrue(line != null && line.startsWith("ready "), String.valueOf(line));
+        Path partial = Path.of(line.substring("ready ".length()));
+        assertTrue(Files.exists(partial.resolve("half.csv")));
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertFalse(Files.exists(partial), "the shutdown hook removed " + partial);
+        assertFalse(Files.exists(out));
+    }
+
     /** A pid that no running process has. */
     static long deadPid() throws Exception {
         Process p = new ProcessBuilder("true").start();
