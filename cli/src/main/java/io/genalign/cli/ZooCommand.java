@@ -10,7 +10,6 @@ import io.genalign.zoo.train.TrainOptions;
 import io.genalign.zoo.train.ZooModels;
 import io.genalign.zoo.train.ZooTrainer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
