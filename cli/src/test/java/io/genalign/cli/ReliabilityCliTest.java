@@ -152,6 +152,15 @@ class ReliabilityCliTest extends GenalignTestBase {
                 "/etc/x")));
         assertEquals("/etc/x: permission denied", denied.message());
         assertEquals(1, denied.exitCode());
+        GenalignCli.Failure missing = GenalignCli.classify(new java.nio.file.NoSuchFileException("/data/x.npy"));
+        assertEquals("/data/x.npy: no such file or folder", missing.message());
+        assertEquals(GenalignCli.EXIT_BAD_INPUT, missing.exitCode());
+        GenalignCli.Failure notDir = GenalignCli.classify(new java.nio.file.NotDirectoryException("/data/f"));
+        assertEquals("/data/f: not a folder (a file is in the way)", notDir.message());
+        assertEquals(GenalignCli.EXIT_BAD_INPUT, notDir.exitCode());
+        GenalignCli.Failure isDir = GenalignCli.classify(new FileSystemException("/data/d", null, "Is a directory"));
+        assertEquals("/data/d: is a folder, expected a file", isDir.message());
+        assertEquals(GenalignCli.EXIT_BAD_INPUT, isDir.exitCode());
         GenalignCli.Failure bug = GenalignCli.classify(new NullPointerException("oops"));
         assertTrue(bug.unexpected());
         assertEquals(1, bug.exitCode());

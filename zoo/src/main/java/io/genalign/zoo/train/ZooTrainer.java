@@ -45,8 +45,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Trains the zoo's models from a seed, resumably.
  *
- * <p>Lifecycle of a run in {@code workDir}: if {@code workDir/checkpoint/state.json} exists, the parameters and
- * the step counter are restored from it and training continues; data order (a seeded shuffle per epoch) and
+ * <p>Lifecycle of a run in {@code workDir} (a {@link WorkFolder}: it records the model and the options that
+ * change the result, and refuses other ones): if {@code workDir/checkpoints/} holds a complete checkpoint
+ * ({@link CheckpointStore}), the parameters and the step counter are restored from it and training continues; data order (a seeded shuffle per epoch) and
  * noise (the engine RNG reseeded from the seed and the step) depend only on the seed and the step, so a resumed
  * run sees the same batches as an uninterrupted one. Adam's moment estimates are not saved by DJL's
  * optimizer, so they restart from zero after a resume (documented difference; the effect is a few noisier
