@@ -96,6 +96,32 @@ public final class CheckpointStore {
         Path tmp = dir.resolve("." + name(step) + ".partial-" + ProcessHandle.current().pid());
         deleteRecursively(tmp);
         Files.createDirectories(tmp);
+        try {
+            return write(step, files, meta, tmp);
+        } catch (SimulatedCrash e) {
+            throw e.io; // a simulated kill: leave everything as a kill would
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteRecursively(tmp); // e.g. a full disk: do not leave the half checkpoint behind
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** The crash hook's exception, carried past the clean-up. */
+    private static final class SimulatedCrash extends RuntimeException {
+        final IOException io;
+
+        SimulatedCrash(IOException io) {
+            super(io);
+            this.io = io;
+        }
+    }
+
+    private Checkpoint write(int step, Map<String, FileWriter> files, Map<String, Object> meta, Path tmp)
+            throws IOException {
         Map<String, Object> entries = new LinkedHashMap<>();
         int k = 0;
         for (Map.Entry<String, FileWriter> e : files.entrySet()) {
@@ -213,10 +239,14 @@ public final class CheckpointStore {
         return String.format(Locale.ROOT, "step-%08d", step);
     }
 
-    private static void hook(int step, int k) throws IOException {
+    private static void hook(int step, int k) {
         CrashHook h = crashHook;
         if (h != null) {
-            h.after(step, k);
+            try {
+                h.after(step, k);
+            } catch (IOException e) {
+                throw new SimulatedCrash(e);
+            }
         }
     }
 

@@ -142,7 +142,10 @@ public final class WorkFolder {
             return;
         }
         Object recorded = outputs().get(name);
-        if (recorded == null || !Files.isRegularFile(f) || !recorded.equals(CheckpointStore.sha256(f))) {
+        String actual = Files.isRegularFile(f) ? CheckpointStore.sha256(f) : null;
+        boolean ours = actual != null && recorded != null && (recorded.equals(actual)
+                || (recorded instanceof List<?> l && l.contains(actual)));
+        if (!ours) {
             throw new RefusedException(f + " was not written by genalign (or was changed since); refusing to "
                     + "replace it: move it away or choose another folder");
         }
@@ -158,6 +161,16 @@ public final class WorkFolder {
         Path tmp = dir.resolve(".tmp-" + ProcessHandle.current().pid() + "-" + name); // keeps the extension (chart encoders append one)
         try {
             writer.write(tmp);
+            // record the new content before the rename, beside the old one: a kill between the two leaves a file
+            // genalign still recognises as its own
+            List<String> both = new ArrayList<>();
+            Object old = outputs().get(name);
+            if (old instanceof String o) {
+                both.add(o);
+            }
+            both.add(CheckpointStore.sha256(tmp));
+            outputs().put(name, both);
+            saveMarker();
             try {
                 Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

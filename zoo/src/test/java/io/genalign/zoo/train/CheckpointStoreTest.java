@@ -59,6 +59,22 @@ class CheckpointStoreTest {
         }
     }
 
+    /** A write that fails (say, a full disk) removes its half checkpoint; the previous one stays. */
+    @Test
+    void aFailedWriteLeavesNoHalfCheckpoint() throws Exception {
+        CheckpointStore store = new CheckpointStore(tmp.resolve("s"));
+        store.save(1, files(1), Map.of());
+        Map<String, CheckpointStore.FileWriter> failing = new LinkedHashMap<>(files(2));
+        failing.put("big.bin", f -> {
+            throw new IOException("No space left on device");
+        });
+        assertThrows(IOException.class, () -> store.save(2, failing, Map.of()));
+        try (var s = Files.list(tmp.resolve("s"))) {
+            assertEquals(List.of("step-00000001"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals(1, store.latest().orElseThrow().step());
+    }
+
     @Test
     void aDamagedOrIncompleteCheckpointIsNotUsed() throws Exception {
         CheckpointStore store = new CheckpointStore(tmp.resolve("store"));
