@@ -281,4 +281,37 @@ class ReliabilityCliTest extends GenalignTestBase {
         all.addAll(common);
         return all.toArray(new String[0]);
     }
+
+    /** Issue 12, item 3 through the CLI: zoo train --work refuses a non-empty folder it did not make. */
+    @Test
+    void zooTrainRefusesAWorkFolderItDidNotMake() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("fashion"));
+        int n = 16;
+        for (String p : new String[] {"train", "t10k"}) {
+            idx(data.resolve(p + "-images-idx3-ubyte"), new int[] {n, 28, 28}, new byte[n * 784]);
+            byte[] labels = new byte[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = (byte) (i % 10);
+            }
+            idx(data.resolve(p + "-labels-idx1-ubyte"), new int[] {n}, labels);
+        }
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("losses.csv"), "a user's table\n");
+        GaussianityCommandTest.Run r = run("zoo", "train", "classifier-b", "--steps", "1", "--work", work.toString(),
+                "--data", data.toString(), "--overwrite");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(work + " is not empty and was not made by genalign"), r.err());
+        oneLine(r);
+        assertEquals("a user's table\n", Files.readString(work.resolve("losses.csv")));
+    }
+
+    private static void idx(Path file, int[] dims, byte[] data) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+        b.put((byte) 0).put((byte) 0).put((byte) 0x08).put((byte) dims.length);
+        for (int d : dims) {
+            b.putInt(d);
+        }
+        b.put(data);
+        Files.write(file, b.array());
+    }
 }
