@@ -183,6 +183,17 @@ class ReliabilityCliTest extends GenalignTestBase {
             assertTrue(r.err().contains(s), s + " in " + r.err());
         }
         assertFalse(Files.exists(tmp.resolve("run.work")), "refused before any model or folder was made");
+
+        // --skip-bad-pairs leaves out every kind and says how many and why
+        GaussianityCommandTest.Run s = run("dpo", "--divergence", "js", "--pairs", pairs.toString(), "--out",
+                out.toString(), "--skip-bad-pairs", "--steps", "1", "--batch", "2", "--eval-per-class", "2",
+                "--ddim-steps", "2");
+        assertEquals(0, s.code(), s.err() + s.out());
+        assertTrue(s.out().contains("--skip-bad-pairs: left out 4 bad line(s)") && s.out().contains("2 bad class or "
+                + "prompt") && s.out().contains("1 path outside the folder") && s.out().contains("1 duplicate")
+                && s.out().contains("training on 2"), s.out());
+        String prov = Files.readString(out.resolve("provenance.json"));
+        assertTrue(prov.contains("\"pair_count\" : 2"), prov);
     }
 
     @Test
