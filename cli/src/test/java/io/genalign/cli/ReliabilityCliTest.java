@@ -287,6 +287,33 @@ class ReliabilityCliTest extends GenalignTestBase {
         assertTrue(prov.contains("forward-kl"), prov);
     }
 
+    /** The pairs made in OUT.work are reused only by a rerun that would make the same ones. */
+    @Test
+    void madePairsAreReusedOnlyWithTheSameJudge() throws Exception {
+        Path base = tmp.resolve("fresh-unet.params");
+        try (ai.djl.ndarray.NDManager m = manager.newSubManager()) {
+            ai.djl.nn.Block u = io.genalign.zoo.diffusion.Diffusion.newUNet();
+            u.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, io.genalign.zoo.diffusion.Diffusion.inputShapes(1));
+            io.genalign.zoo.train.ZooTrainer.save(u, base);
+        }
+        List<String> common = List.of("--base", base.toString(), "--per-prompt", "1", "--steps", "1", "--batch", "2",
+                "--eval-per-class", "2", "--ddim-steps", "2");
+        Path f = tmp.resolve("M");
+        GaussianityCommandTest.Run r = run(args(common, "dpo", "--divergence", "js", "--out", f.toString()));
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("made 10 pairs"), r.out());
+        assertTrue(Files.exists(tmp.resolve("M.work/pairs/pairs.csv")));
+        r = run(args(common, "dpo", "--divergence", "js", "--out", f.toString(), "--judge", "contrast=1",
+                "--overwrite"));
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("started") && r.out().contains("made 10 pairs"), "new pairs for the new judge: "
+                + r.out());
+        io.genalign.zoo.train.CheckpointStore.deleteRecursively(f);
+        r = run(args(common, "dpo", "--divergence", "js", "--out", f.toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--judge contrast=1 there, realism=1 contrast=1 now"), r.err());
+    }
+
     static String[] args(List<String> common, String... first) {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(common);
