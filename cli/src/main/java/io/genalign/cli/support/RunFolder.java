@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  *   <li>Never used as an output, whatever {@code overwrite} says: the working directory or any folder above it,
  *       the home folder, the file-system root, and any folder the command reads (or one that contains it).</li>
  *   <li>Stale {@code .NAME.partial-PID} / {@code .NAME.old-PID} siblings left by processes that are gone are
- *       removed when a later run targets the same folder (reported through {@link #setNotices}).</li>
+ *       removed when a later run targets the same folder (reported through {@link #setNotices}); an
+ *       {@code .old-PID} (an earlier result moved aside by a replacement that was killed before the new folder was
+ *       in place) is moved back instead when the folder itself is missing.</li>
  *   <li>A partial folder that was not committed is removed when the command ends ({@link #discardUncommitted})
  *       and, for SIGINT/SIGTERM or {@code System.exit}, by a shutdown hook.</li>
  * </ul>
@@ -78,6 +80,7 @@ public final class RunFolder {
     public static RunFolder create(Path target, boolean overwrite, Path... inputsNotToReplace) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         refuseProtected(abs, inputsNotToReplace);
+        removeStaleLeftovers(abs);
         if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(abs)) {
             throw new BadInputException(abs + " exists and is not a folder; choose another --out");
         }
@@ -93,7 +96,6 @@ public final class RunFolder {
         }
         Path parent = abs.getParent();
         Files.createDirectories(parent);
-        removeStaleLeftovers(abs);
         Path partial = abs.resolveSibling("." + abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
         deleteRecursively(partial);
         Files.createDirectories(partial);
@@ -271,9 +273,17 @@ public final class RunFolder {
             }
         }
         for (Path p : stale) {
+            String pid = LEFTOVER.matcher(p.getFileName().toString()).replaceAll("$3");
+            boolean old = LEFTOVER.matcher(p.getFileName().toString()).replaceAll("$2").equals("old");
+            if (old && !Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+                // killed while replacing: the earlier result was moved aside and the new one not yet in place
+                Files.move(p, abs);
+                notices.accept("restored " + abs + " from " + p + ", left by a run that was interrupted while "
+                        + "replacing it (process " + pid + " is gone)");
+                continue;
+            }
             deleteRecursively(p);
-            notices.accept("removed " + p + ", left by an interrupted run (process "
-                    + LEFTOVER.matcher(p.getFileName().toString()).replaceAll("$3") + " is gone)");
+            notices.accept("removed " + p + ", left by an interrupted run (process " + pid + " is gone)");
         }
     }
 

@@ -100,7 +100,26 @@ class RunFolderTest {
         assertTrue(Files.exists(alive), "a live process's folder is left alone");
         assertTrue(Files.exists(otherName), "another output's folder is left alone");
         assertEquals(2, notices.size(), notices.toString());
-        assertTrue(notices.get(0).contains("interrupted run"), notices.toString());
+        assertTrue(notices.stream().anyMatch(n -> n.startsWith("removed " + stale) && n.contains("interrupted run")),
+                notices.toString());
+    }
+
+    /** kill -9 between moving the old result aside and moving the new one in: the old one comes back. */
+    @Test
+    void aReplacementKilledHalfwayRestoresTheEarlierResult() throws Exception {
+        RunFolder.setNotices(notices::add);
+        long dead = deadPid();
+        Path aside = Files.createDirectories(tmp.resolve(".report.old-" + dead));
+        Files.writeString(aside.resolve(RunFolder.MARKER), "{}");
+        Files.writeString(aside.resolve("index.html"), "earlier result");
+        Path half = Files.createDirectories(tmp.resolve(".report.partial-" + dead));
+        BadInputException e = assertThrows(BadInputException.class, () -> RunFolder.create(tmp.resolve("report"),
+                false));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        assertEquals("earlier result", Files.readString(tmp.resolve("report/index.html")));
+        assertFalse(Files.exists(aside));
+        assertFalse(Files.exists(half));
+        assertTrue(notices.stream().anyMatch(n -> n.startsWith("restored ")), notices.toString());
     }
 
     @Test
