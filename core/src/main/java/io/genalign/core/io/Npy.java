@@ -93,66 +93,64 @@ public final class Npy {
 
     /** Reads and checks the preamble and header; leaves {@code ch} at the first data byte. */
     private static Layout layout(FileChannel ch, Path file) throws IOException {
-        {
-            long fileSize = ch.size();
-            ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, pre, file, "the preamble");
-            pre.flip();
-            for (byte b : MAGIC) {
-                if (pre.get() != b) {
-                    throw new IOException(file + ": not a NumPy .npy file (bad magic string)");
-                }
+        long fileSize = ch.size();
+        ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, pre, file, "the preamble");
+        pre.flip();
+        for (byte b : MAGIC) {
+            if (pre.get() != b) {
+                throw new IOException(file + ": not a NumPy .npy file (bad magic string)");
             }
-            int major = pre.get() & 0xff;
-            int minor = pre.get() & 0xff;
-            long headerLen;
-            int preamble;
-            if (major == 1) {
-                headerLen = pre.getShort() & 0xffff;
-                preamble = 10;
-            } else if (major == 2 || major == 3) {
-                ByteBuffer more = ByteBuffer.allocate(2);
-                readFully(ch, more, file, "the header length");
-                more.flip();
-                ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-                len.put(pre.get(8)).put(pre.get(9)).put(more.get(0)).put(more.get(1)).flip();
-                headerLen = len.getInt() & 0xffffffffL;
-                preamble = 12;
-            } else {
-                throw new IOException(file + ": unsupported .npy format version " + major + "." + minor
-                        + " (genalign reads 1.0, 2.0 and 3.0)");
-            }
-            if (preamble + headerLen > fileSize) {
-                throw new IOException(file + ": truncated .npy header (file has " + fileSize + " bytes, header needs "
-                        + (preamble + headerLen) + ")");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, file, "the header");
-            String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            Header h = parseHeader(header, file);
-            long n = 1;
-            long dataBytes;
-            try {
-                for (long d : h.shape) {
-                    n = Math.multiplyExact(n, d);
-                }
-                dataBytes = Math.multiplyExact(n, (long) h.dtype.bytes());
-            } catch (ArithmeticException e) {
-                throw new IOException(file + ": .npy shape " + java.util.Arrays.toString(h.shape) + " is too large");
-            }
-            long available = fileSize - preamble - headerLen;
-            if (available < dataBytes) {
-                throw new IOException(file + ": truncated .npy data (shape " + java.util.Arrays.toString(h.shape)
-                        + " needs " + dataBytes + " bytes, the file has " + available + ")");
-            }
-            if (available > dataBytes) {
-                throw new IOException(file + ": " + (available - dataBytes) + " unexpected bytes after the .npy data");
-            }
-            if (n > Integer.MAX_VALUE) {
-                throw new IOException(file + ": array of " + n + " values is too large");
-            }
-            return new Layout(h, n, dataBytes);
         }
+        int major = pre.get() & 0xff;
+        int minor = pre.get() & 0xff;
+        long headerLen;
+        int preamble;
+        if (major == 1) {
+            headerLen = pre.getShort() & 0xffff;
+            preamble = 10;
+        } else if (major == 2 || major == 3) {
+            ByteBuffer more = ByteBuffer.allocate(2);
+            readFully(ch, more, file, "the header length");
+            more.flip();
+            ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            len.put(pre.get(8)).put(pre.get(9)).put(more.get(0)).put(more.get(1)).flip();
+            headerLen = len.getInt() & 0xffffffffL;
+            preamble = 12;
+        } else {
+            throw new IOException(file + ": unsupported .npy format version " + major + "." + minor
+                    + " (genalign reads 1.0, 2.0 and 3.0)");
+        }
+        if (preamble + headerLen > fileSize) {
+            throw new IOException(file + ": truncated .npy header (file has " + fileSize + " bytes, header needs "
+                    + (preamble + headerLen) + ")");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, file, "the header");
+        String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        Header h = parseHeader(header, file);
+        long n = 1;
+        long dataBytes;
+        try {
+            for (long d : h.shape) {
+                n = Math.multiplyExact(n, d);
+            }
+            dataBytes = Math.multiplyExact(n, (long) h.dtype.bytes());
+        } catch (ArithmeticException e) {
+            throw new IOException(file + ": .npy shape " + java.util.Arrays.toString(h.shape) + " is too large");
+        }
+        long available = fileSize - preamble - headerLen;
+        if (available < dataBytes) {
+            throw new IOException(file + ": truncated .npy data (shape " + java.util.Arrays.toString(h.shape)
+                    + " needs " + dataBytes + " bytes, the file has " + available + ")");
+        }
+        if (available > dataBytes) {
+            throw new IOException(file + ": " + (available - dataBytes) + " unexpected bytes after the .npy data");
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new IOException(file + ": array of " + n + " values is too large");
+        }
+        return new Layout(h, n, dataBytes);
     }
 
     /**
