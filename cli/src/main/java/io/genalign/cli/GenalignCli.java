@@ -113,7 +113,8 @@ public final class GenalignCli implements Runnable {
     /** Options that name where a command writes (not protected as inputs). */
     private static boolean isOutputOption(CommandLine.Model.OptionSpec o) {
         for (String n : o.names()) {
-            if (n.equals("--out") || n.equals("--work") || n.equals("--install-to") || n.startsWith("--out-")) {
+            if (n.equals("--out") || n.equals("--npy") || n.equals("--work") || n.equals("--install-to")
+                    || n.startsWith("--out-")) {
                 return true;
             }
         }
