@@ -8,6 +8,7 @@ import io.genalign.core.model.FeatureExtractor;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Running frozen models over many images for evaluation, in chunks of {@value #CHUNK} without gradients, with
@@ -22,44 +23,29 @@ public final class Evaluation {
 
     /** Top-1 predictions, in chunks, without gradients. */
     public static int[] predict(Classifier c, NDArray images) {
-        int n = (int) images.getShape().get(0);
-        int[] out = new int[n];
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(n, from + CHUNK);
-            try (NDManager sm = images.getManager().newSubManager()) {
-                NDArray part = images.get(from + ":" + to);
-                part.attach(sm);
-                long[] arg = c.logits(part).argMax(1).toLongArray();
-                for (int i = 0; i < arg.length; i++) {
-                    out[from + i] = (int) arg[i];
-                }
-            }
+        double[][] rows = rows(images, part -> c.logits(part).argMax(1).toType(DataType.FLOAT64, false).expandDims(1));
+        int[] out = new int[rows.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) rows[i][0];
         }
         return out;
     }
 
     /** Features of every image, (N, F) as doubles. */
     public static double[][] features(FeatureExtractor f, NDArray images) {
-        int n = (int) images.getShape().get(0);
-        double[][] out = new double[n][];
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(n, from + CHUNK);
-            try (NDManager sm = images.getManager().newSubManager()) {
-                NDArray part = images.get(from + ":" + to);
-                part.attach(sm);
-                NDArray feats = f.features(part).toType(DataType.FLOAT64, false);
-                int d = (int) feats.getShape().get(1);
-                double[] flat = feats.toDoubleArray();
-                for (int i = 0; i < to - from; i++) {
-                    out[from + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
-                }
-            }
-        }
-        return out;
+        return rows(images, f::features);
     }
 
-    /** Softmax class probabilities of every image, (N, 10). */
+    /** Softmax class probabilities of every image, (N, K). */
     public static double[][] probabilities(Classifier c, NDArray images) {
+        return rows(images, part -> c.logits(part).softmax(1));
+    }
+
+    /**
+     * Applies {@code f} (images (b, ...) to (b, F)) to the images in chunks of {@value #CHUNK}, each chunk's arrays in
+     * a sub-manager closed at once, and returns the rows as doubles.
+     */
+    private static double[][] rows(NDArray images, Function<NDArray, NDArray> f) {
         int n = (int) images.getShape().get(0);
         double[][] out = new double[n][];
         for (int from = 0; from < n; from += CHUNK) {
@@ -67,10 +53,11 @@ public final class Evaluation {
             try (NDManager sm = images.getManager().newSubManager()) {
                 NDArray part = images.get(from + ":" + to);
                 part.attach(sm);
-                double[] flat = c.logits(part).softmax(1).toType(DataType.FLOAT64, false).toDoubleArray();
-                int k = c.numClasses();
+                NDArray y = f.apply(part).toType(DataType.FLOAT64, false);
+                int d = (int) y.getShape().get(1);
+                double[] flat = y.toDoubleArray();
                 for (int i = 0; i < to - from; i++) {
-                    out[from + i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+                    out[from + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
                 }
             }
         }
