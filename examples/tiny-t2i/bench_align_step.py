@@ -3,6 +3,7 @@
 
     /usr/bin/python3 examples/tiny-t2i/bench_align_step.py [--steps 200] [--warmup 20] [--threads 1]
                                                           [--lambda 1.0] [--model-dir examples/tiny-t2i]
+                                                          [--scaling raw|match] [--lr 0.05] [--times]
 
 What one step does (timed from the generator call to the end of the optimiser update):
 
@@ -12,10 +13,12 @@ What one step does (timed from the generator call to the end of the optimiser up
     loss.backward()
     held    = aesthetic(images.detach())        # aesthetic.pt under torch.no_grad (held-out reward)
     Adam(lr 0.05).step()                        # torch.optim.Adam on z, default betas (0.9, 0.999), eps 1e-8
+                                                # (--lr sets the rate; genalign's default is 0.1)
 
 z starts at the fixed reference latents (reference/z.npy), ids are reference/token_ids.npy (the four
 reference prompts). Prints one JSON line: median and mean ms per step over --steps timed steps after --warmup
-untimed ones, plus the settings and the final target and held-out values.
+untimed ones, plus the settings and the final target and held-out values (--times adds every timed step's
+milliseconds as "times_ms", for a caller that pools several runs, e.g. bench/run-own-models.sh).
 
 MPGR, following docs/regularizers.md and shared/specs/gaussianity.md ("Project conventions"), per sample:
 
@@ -115,6 +118,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     ap.add_argument("--lambda", dest="lam", type=float, default=1.0, help="regulariser weight")
     ap.add_argument("--scaling", choices=["raw", "match"], default="raw")
+    ap.add_argument("--lr", type=float, default=0.05, help="Adam learning rate")
+    ap.add_argument("--times", action="store_true", help="also print every timed step's ms (times_ms)")
     ap.add_argument("--mode", choices=["both", "natural", "permuted"], default="both")
     ap.add_argument("--model-dir", default=HERE)
     ap.add_argument("--reference-dir", default=os.path.join(HERE, "reference"))
@@ -129,7 +134,7 @@ def main():
             p.requires_grad_(False)
     z = torch.from_numpy(np.load(os.path.join(args.reference_dir, "z.npy"))).clone().requires_grad_(True)
     ids = torch.from_numpy(np.load(os.path.join(args.reference_dir, "token_ids.npy")))
-    opt = torch.optim.Adam([z], lr=0.05)
+    opt = torch.optim.Adam([z], lr=args.lr)
     gen = torch.Generator().manual_seed(0)
 
     times = []
@@ -168,6 +173,7 @@ def main():
         "warmup": args.warmup,
         "lambda": args.lam,
         "scaling": args.scaling,
+        "lr": args.lr,
         "mpgr_mode": args.mode,
         "median_ms": round(statistics.median(times), 4) if times else None,
         "mean_ms": round(statistics.fmean(times), 4) if times else None,
@@ -176,6 +182,8 @@ def main():
         "final_aesthetic": [round(v, 6) for v in held.tolist()],
         "final_mpgr": [round(v, 6) for v in reg.tolist()],
     }
+    if args.times:
+        out["times_ms"] = [round(t, 4) for t in times]
     print(json.dumps(out))
 
 

@@ -1,0 +1,291 @@
+package io.genalign.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genalign.core.gaussianity.Regularizers;
+import io.genalign.core.io.Npy;
+import io.genalign.core.model.Condition;
+import io.genalign.core.model.Generator;
+import io.genalign.core.model.ModelSet;
+import io.genalign.core.model.Rewards;
+import io.genalign.core.model.folder.ModelFolder;
+import io.genalign.core.noise.NoiseAlignmentOptions;
+import io.genalign.core.noise.NoiseOptimizer;
+import io.genalign.core.runtime.EngineBootstrap;
+import io.genalign.core.runtime.Tensors;
+import io.genalign.core.runtime.Versions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One noise-alignment step of genalign against the same step written directly in PyTorch, side by side in one run,
+ * on a model folder exported by real PyTorch (issue 11, "Performance"; default {@code examples/tiny-t2i}, whose
+ * {@code bench_align_step.py} is the PyTorch peer). Run with {@code bash bench/run-own-models.sh}; never run by the
+ * tests or CI (it needs Python with PyTorch).
+ *
+ * <p>genalign side: the folder is opened with {@link ModelFolder#open(Path)} and the {@link NoiseOptimizer} is built
+ * with the same calls as {@code io.genalign.api.Alignment} (generator, target {@code clip-score} with weight 1,
+ * held-out {@code aesthetic} (the folder's default held-out reward), MPGR from {@code Regularizers.create("mpgr",
+ * seed)}, default {@link NoiseAlignmentOptions}: Adam, lr 0.1, regularizer weight 1 with MATCH_REWARD_NORM scaling).
+ * The start latents and prompts are the peer's: {@code reference/z.npy} and the four prompts of
+ * {@code reference/prompts.txt}. One step = one {@link NoiseOptimizer#step()} call, timed with
+ * {@link System#nanoTime()}.
+ *
+ * <p>PyTorch side: {@code bench_align_step.py --threads 1 --scaling match --lr 0.1 --times} (the same work: the
+ * regularizer gradient rescaled per seed to the reward gradient's norm, Adam with lr 0.1, the held-out aesthetic
+ * under no_grad, batch 4), launched as a child process with {@code OMP_NUM_THREADS=1}; its per-step times are
+ * parsed from its JSON line.
+ *
+ * <p>The two sides alternate in blocks (genalign, PyTorch, genalign, ...) so that load drift on a shared machine
+ * hits both alike; each block starts from the reference latents, runs {@code warmup} untimed steps and then
+ * {@code steps} timed ones. Threads: run the JVM with {@code OMP_NUM_THREADS=1 -Dai.djl.pytorch.num_threads=1
+ * -Dai.djl.pytorch.num_interop_threads=1} (the script does); the report records what was in effect.
+ *
+ * <p>Arguments: {@code [--blocks N] [--warmup N] [--steps N] [--model DIR] [--python EXE] [--out FILE]
+ * [--command TEXT]}.
+ */
+public final class OwnModelBench {
+    private OwnModelBench() {}
+
+    /** One block's per-step milliseconds, and for genalign its phase totals. */
+    record Block(String side, double[] ms, Map<String, Double> phases, String finals) {}
+
+    public static void main(String[] args) throws Exception {
+        int blocks = 4;
+        int warmup = 20;
+        int steps = 80;
+        Path dir = Path.of("examples/tiny-t2i");
+        String python = "/usr/bin/python3";
+        Path out = Path.of("bench/results/own-models.md");
+        String command = "bash bench/run-own-models.sh";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--blocks" -> blocks = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--steps" -> steps = Integer.parseInt(args[++i]);
+                case "--model" -> dir = Path.of(args[++i]);
+                case "--python" -> python = args[++i];
+                case "--out" -> out = Path.of(args[++i]);
+                case "--command" -> command = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        String loadBefore = loadavg();
+        String started = Instant.now().toString();
+        EngineBootstrap.start(0);
+        List<Block> results = new ArrayList<>();
+        NoiseAlignmentOptions options = NoiseAlignmentOptions.builder().optSteps(warmup + steps).build();
+        List<String> prompts = Files.readAllLines(dir.resolve("reference/prompts.txt")).stream()
+                .filter(s -> !s.isBlank()).toList();
+        try (ModelSet model = ModelFolder.open(dir); NDManager m = Tensors.newManager()) {
+            NDArray z0 = Npy.readNDArray(dir.resolve("reference/z.npy"), m);
+            int b = (int) z0.getShape().get(0);
+            if (prompts.size() != b) {
+                throw new IllegalStateException(prompts.size() + " reference prompts for " + b + " latents");
+            }
+            int[] classes = new int[b];
+            Arrays.fill(classes, -1);
+            Condition condition = Condition.of(prompts, classes);
+            Generator g = model.generator();
+            for (int blk = 0; blk < blocks; blk++) {
+                results.add(genalignBlock(model, g, condition, options, z0, warmup, steps, blk));
+                System.out.println(summary(results.get(results.size() - 1)));
+                results.add(pytorchBlock(python, dir, warmup, steps));
+                System.out.println(summary(results.get(results.size() - 1)));
+            }
+        }
+        String loadAfter = loadavg();
+        String md = report(results, blocks, warmup, steps, dir, loadBefore, loadAfter, started, command);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md);
+        System.out.println(md);
+    }
+
+    private static Block genalignBlock(ModelSet model, Generator g, Condition condition,
+                                       NoiseAlignmentOptions options, NDArray z0, int warmup, int steps, long seed) {
+        double[] ms = new double[steps];
+        Map<String, Double> phases;
+        String finals;
+        try (NDManager sm = z0.getManager().newSubManager()) {
+            NDArray z = z0.duplicate();
+            z.attach(sm);
+            // the same calls as io.genalign.api.Alignment.run (cli), with the peer's prompts and latents
+            NoiseOptimizer.Builder builder = NoiseOptimizer.builder().setGenerator(g).setCondition(condition)
+                    .optRegularizer(Regularizers.create("mpgr", seed)).optOptions(options)
+                    .addTarget(Rewards.create(model, "clip-score"), 1.0)
+                    .addHeldOut(Rewards.create(model, "aesthetic"));
+            try (NoiseOptimizer opt = builder.build()) {
+                opt.initialise(z);
+                Map<String, Double> atWarm = null;
+                var last = (io.genalign.core.noise.StepRecord) null;
+                for (int s = 0; s < warmup + steps; s++) {
+                    if (s == warmup) {
+                        atWarm = opt.timings();
+                    }
+                    long t0 = System.nanoTime();
+                    last = opt.step();
+                    long t1 = System.nanoTime();
+                    if (s >= warmup) {
+                        ms[s - warmup] = (t1 - t0) / 1e6;
+                    }
+                }
+                phases = new LinkedHashMap<>();
+                Map<String, Double> end = opt.timings();
+                for (Map.Entry<String, Double> e : end.entrySet()) {
+                    double before = atWarm == null ? 0 : atWarm.getOrDefault(e.getKey(), 0.0);
+                    phases.put(e.getKey(), (e.getValue() - before) * 1e3 / steps);
+                }
+                finals = "clip " + fmt(last.target()) + ", aesthetic " + fmt(last.heldOut().get("aesthetic"))
+                        + ", mpgr " + fmt(last.regularizer());
+                opt.finalise();
+            }
+        }
+        return new Block("genalign", ms, phases, finals);
+    }
+
+    private static Block pytorchBlock(String python, Path dir, int warmup, int steps)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(python, dir.resolve("bench_align_step.py").toString(), "--threads", "1",
+                "--scaling", "match", "--lr", String.valueOf(NoiseAlignmentOptions.DEFAULT_LEARNING_RATE),
+                "--lambda", String.valueOf(NoiseAlignmentOptions.DEFAULT_REG_WEIGHT), "--warmup",
+                String.valueOf(warmup), "--steps", String.valueOf(steps), "--model-dir", dir.toString(), "--times");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("MKL_NUM_THREADS", "1");
+        Process p = pb.start();
+        String json = null;
+        StringBuilder all = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                all.append(line).append('\n');
+                if (line.startsWith("{")) {
+                    json = line;
+                }
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || json == null) {
+            throw new IllegalStateException("PyTorch peer failed (exit " + rc + "): " + String.join(" ", cmd) + "\n"
+                    + all);
+        }
+        JsonNode n = new ObjectMapper().readTree(json);
+        double[] ms = new double[n.get("times_ms").size()];
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] = n.get("times_ms").get(i).asDouble();
+        }
+        String finals = "clip " + n.get("final_clip_score") + ", aesthetic " + n.get("final_aesthetic") + ", mpgr "
+                + n.get("final_mpgr") + " (torch " + n.get("torch").asText() + ")";
+        return new Block("pytorch", ms, Map.of(), finals);
+    }
+
+    static String report(List<Block> results, int blocks, int warmup, int steps, Path dir, String loadBefore,
+                         String loadAfter, String started, String command) {
+        double[] ga = pooled(results, "genalign");
+        double[] pt = pooled(results, "pytorch");
+        StringBuilder md = new StringBuilder();
+        md.append("## Run of ").append(started).append("\n\n");
+        md.append("Model folder `").append(dir).append("`, batch 4, ").append(blocks).append(" alternating blocks per "
+                + "side (genalign first), each from the reference latents: ").append(warmup)
+                .append(" untimed warm-up steps, then ").append(steps).append(" timed steps (").append(blocks * steps)
+                .append(" timed steps per side).\n\n");
+        md.append("Threads: OMP_NUM_THREADS=").append(System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"))
+                .append(", ai.djl.pytorch.num_threads=").append(System.getProperty("ai.djl.pytorch.num_threads",
+                        "(unset)")).append(", ai.djl.pytorch.num_interop_threads=")
+                .append(System.getProperty("ai.djl.pytorch.num_interop_threads", "(unset)"))
+                .append("; the peer: `--threads 1` (torch.set_num_threads(1)), OMP_NUM_THREADS=1.\n\n");
+        md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
+                .append(System.getProperty("java.version")).append(", genalign ").append(Versions.genalign())
+                .append(", DJL ").append(Versions.all().get("djl")).append(", libtorch ")
+                .append(Versions.all().get("pytorch")).append(". `/proc/loadavg` before: ").append(loadBefore)
+                .append("; after: ").append(loadAfter).append(".\n\n");
+        md.append("| side | median ms / step | mean ms | min ms | p90 ms |\n|---|---|---|---|---|\n");
+        md.append(row("genalign (NoiseOptimizer.step)", ga)).append(row("PyTorch peer (bench_align_step.py)", pt));
+        md.append(String.format(Locale.ROOT, "| **ratio genalign / PyTorch** | **%.2f×** | %.2f× | %.2f× | %.2f× |%n%n",
+                median(ga) / median(pt), mean(ga) / mean(pt), min(ga) / min(pt), pct(ga, 0.9) / pct(pt, 0.9)));
+        md.append("Per block (median ms / step):\n\n| block | genalign | PyTorch | ratio |\n|---|---|---|---|\n");
+        List<Block> g = results.stream().filter(r -> r.side().equals("genalign")).toList();
+        List<Block> p = results.stream().filter(r -> r.side().equals("pytorch")).toList();
+        for (int i = 0; i < Math.min(g.size(), p.size()); i++) {
+            md.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f× |%n", i + 1, median(g.get(i).ms()),
+                    median(p.get(i).ms()), median(g.get(i).ms()) / median(p.get(i).ms())));
+        }
+        md.append("\ngenalign's own phase timings (`NoiseOptimizer.timings()`, mean ms per timed step over all blocks):");
+        Map<String, Double> phases = new LinkedHashMap<>();
+        for (Block b : g) {
+            b.phases().forEach((k, v) -> phases.merge(k, v / g.size(), Double::sum));
+        }
+        phases.forEach((k, v) -> md.append(String.format(Locale.ROOT, " %s %.2f;", k, v)));
+        md.append("\n\nValues after the last step of the last block (sanity check that both sides do the same work; "
+                + "MPGR's permutations come from different generators, so they agree only roughly):\n\n");
+        md.append("- genalign: ").append(g.get(g.size() - 1).finals()).append('\n');
+        md.append("- PyTorch: ").append(p.get(p.size() - 1).finals()).append("\n\n");
+        md.append("Reproduce: `").append(command).append("`\n");
+        return md.toString();
+    }
+
+    private static String row(String label, double[] ms) {
+        return String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", label, median(ms), mean(ms), min(ms),
+                pct(ms, 0.9));
+    }
+
+    private static String summary(Block b) {
+        return String.format(Locale.ROOT, "%s block: median %.2f ms, mean %.2f, min %.2f %s; load %s", b.side(),
+                median(b.ms()), mean(b.ms()), min(b.ms()), b.phases().isEmpty() ? "" : b.phases().toString(),
+                loadavg());
+    }
+
+    private static double[] pooled(List<Block> results, String side) {
+        return results.stream().filter(r -> r.side().equals(side)).flatMapToDouble(r -> Arrays.stream(r.ms()))
+                .toArray();
+    }
+
+    static double median(double[] v) {
+        return pct(v, 0.5);
+    }
+
+    static double pct(double[] v, double q) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        if (q == 0.5) {
+            return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+        }
+        return s[Math.min(s.length - 1, (int) Math.ceil(q * s.length) - 1)];
+    }
+
+    static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    private static String fmt(double[] v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            b.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.6f", v[i]));
+        }
+        return b.append(']').toString();
+    }
+
+    private static String loadavg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+}
