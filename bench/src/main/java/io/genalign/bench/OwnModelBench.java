@@ -1,9 +1,19 @@
 package io.genalign.bench;
 
+import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genalign.core.gaussianity.Regularizer;
 import io.genalign.core.gaussianity.Regularizers;
 import io.genalign.core.io.Npy;
 import io.genalign.core.model.Condition;
@@ -19,6 +29,8 @@ import io.genalign.core.runtime.Versions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +102,7 @@ public final class OwnModelBench {
         NoiseAlignmentOptions options = NoiseAlignmentOptions.builder().optSteps(warmup + steps).build();
         List<String> prompts = Files.readAllLines(dir.resolve("reference/prompts.txt")).stream()
                 .filter(s -> !s.isBlank()).toList();
+        Direct direct = null;
         try (ModelSet model = ModelFolder.open(dir); NDManager m = Tensors.newManager()) {
             NDArray z0 = Npy.readNDArray(dir.resolve("reference/z.npy"), m);
             int b = (int) z0.getShape().get(0);
@@ -100,13 +113,17 @@ public final class OwnModelBench {
             Arrays.fill(classes, -1);
             Condition condition = Condition.of(prompts, classes);
             Generator g = model.generator();
+            direct = new Direct(dir, m);
             for (int blk = 0; blk < blocks; blk++) {
                 results.add(genalignBlock(model, g, condition, options, z0, warmup, steps, blk));
                 System.out.println(summary(results.get(results.size() - 1)));
                 results.add(pytorchBlock(python, dir, warmup, steps));
                 System.out.println(summary(results.get(results.size() - 1)));
+                results.add(directBlock(direct, z0, warmup, steps, blk));
+                System.out.println(summary(results.get(results.size() - 1)));
             }
         }
+        direct.close();
         String loadAfter = loadavg();
         String md = report(results, blocks, warmup, steps, dir, loadBefore, loadAfter, started, command);
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -156,6 +173,142 @@ public final class OwnModelBench {
         return new Block("genalign", ms, phases, finals);
     }
 
+    /**
+     * The same step written directly against DJL and the same libtorch, without genalign's optimizer: the three
+     * TorchScript files loaded as genalign's adapter loads them, token ids from {@code reference/token_ids.npy}
+     * (tokenised once), generator + clip-score forward and backward, genalign's MPGR (the algorithm is the work,
+     * not overhead) forward and backward, the per-seed norm matching, the held-out aesthetic without gradient, and
+     * Adam; per-step temporaries in a sub-manager closed each step. What is left of genalign's time above this
+     * is genalign's bookkeeping (checks, statistics for the report, best-iterate tracking); what separates this
+     * from the PyTorch peer is libtorch 2.7.1 vs PyTorch 1.13 and Python vs Java dispatch.
+     */
+    static final class Direct implements AutoCloseable {
+        final Model gen;
+        final Model clip;
+        final Model aes;
+        final NDArray ids;
+
+        Direct(Path dir, NDManager m) throws Exception {
+            gen = load(dir.resolve("generator.pt"));
+            clip = load(dir.resolve("clip_score.pt"));
+            aes = load(dir.resolve("aesthetic.pt"));
+            ids = readInt64Npy(dir.resolve("reference/token_ids.npy"), m);
+        }
+
+        private static Model load(Path file) throws Exception {
+            Model model = Model.newInstance(file.getFileName().toString(), EngineBootstrap.device(), "PyTorch");
+            model.load(file, null, Map.of("trainParam", "true", "mapLocation", "true"));
+            PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
+            JniUtils.enableInferenceMode(block);
+            block.freezeParameters(true);
+            return model;
+        }
+
+        static NDArray forward(Model model, NDArray... in) {
+            return IValueUtils.forward((PtSymbolBlock) model.getBlock(), new NDList(in), true).get(0);
+        }
+
+        @Override
+        public void close() {
+            gen.close();
+            clip.close();
+            aes.close();
+        }
+    }
+
+    private static Block directBlock(Direct d, NDArray z0, int warmup, int steps, long seed) {
+        double[] ms = new double[steps];
+        Regularizer reg = Regularizers.create("mpgr", seed);
+        double lr = NoiseAlignmentOptions.DEFAULT_LEARNING_RATE;
+        double b1 = NoiseAlignmentOptions.DEFAULT_BETA1;
+        double b2 = NoiseAlignmentOptions.DEFAULT_BETA2;
+        float eps = (float) NoiseAlignmentOptions.DEFAULT_ADAM_EPS;
+        double[] target = null;
+        double[] held = null;
+        double[] regV = null;
+        try (NDManager keep = z0.getManager().newSubManager()) {
+            NDArray z = z0.duplicate();
+            z.attach(keep);
+            NDArray am = z.zerosLike();
+            NDArray av = z.zerosLike();
+            long b = z.getShape().get(0);
+            for (int s = 0; s < warmup + steps; s++) {
+                long t0 = System.nanoTime();
+                try (NDManager sm = keep.newSubManager()) {
+                    NDArray zl = z.duplicate();
+                    zl.attach(sm);
+                    zl.setRequiresGradient(true);
+                    NDArray images;
+                    NDArray score;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        images = Direct.forward(d.gen, zl, d.ids);
+                        score = Direct.forward(d.clip, images, d.ids);
+                        gc.backward(score.sum().neg());
+                    }
+                    NDArray gR = zl.getGradient().duplicate();
+                    NDArray zr = z.duplicate();
+                    zr.attach(sm);
+                    zr.setRequiresGradient(true);
+                    NDArray per;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        per = reg.perSample(zr);
+                        gc.backward(per.sum());
+                    }
+                    NDArray gReg = zr.getGradient();
+                    NDArray nr = gR.reshape(b, -1).norm(new int[] {1});
+                    NDArray ng = gReg.reshape(b, -1).norm(new int[] {1});
+                    NDArray ratio = nr.div(ng.maximum(1e-30f)).reshape(b, 1, 1, 1);
+                    NDArray g = gR.add(gReg.mul(ratio));
+                    NDArray h = Direct.forward(d.aes, images.stopGradient());
+                    int k = s + 1;
+                    NDArray m1 = am.mul((float) b1).add(g.mul((float) (1 - b1)));
+                    NDArray v1 = av.mul((float) b2).add(g.square().mul((float) (1 - b2)));
+                    NDArray upd = m1.div((float) (1 - Math.pow(b1, k)))
+                            .div(v1.div((float) (1 - Math.pow(b2, k))).sqrt().add(eps)).mul((float) lr);
+                    NDArray zn = z.sub(upd);
+                    for (NDArray a : new NDArray[] {m1, v1, zn}) {
+                        a.attach(keep);
+                    }
+                    am.close();
+                    av.close();
+                    z.close();
+                    am = m1;
+                    av = v1;
+                    z = zn;
+                    // what a user reads back each step: the target, held-out and regularizer values
+                    target = score.toType(DataType.FLOAT64, false).toDoubleArray();
+                    held = h.toType(DataType.FLOAT64, false).toDoubleArray();
+                    regV = per.toType(DataType.FLOAT64, false).toDoubleArray();
+                }
+                long t1 = System.nanoTime();
+                if (s >= warmup) {
+                    ms[s - warmup] = (t1 - t0) / 1e6;
+                }
+            }
+        }
+        return new Block("direct", ms, Map.of(), "clip " + fmt(target) + ", aesthetic " + fmt(held) + ", mpgr "
+                + fmt(regV));
+    }
+
+    /** An int64 .npy (format 1.x or 2.x, little-endian, C order) as an int64 NDArray. */
+    static NDArray readInt64Npy(Path file, NDManager m) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        int major = buf.get(6);
+        int headerLen = major == 1 ? buf.getShort(8) & 0xffff : buf.getInt(8);
+        int start = major == 1 ? 10 : 12;
+        String header = new String(buf.array(), start, headerLen, StandardCharsets.ISO_8859_1);
+        if (!header.contains("'<i8'") || header.contains("'fortran_order': True")) {
+            throw new IOException(file + ": expected a C-order little-endian int64 array, header " + header.trim());
+        }
+        String dims = header.replaceAll("(?s).*'shape': \\(([^)]*)\\).*", "$1");
+        long[] shape = Arrays.stream(dims.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .mapToLong(Long::parseLong).toArray();
+        buf.position(start + headerLen);
+        long[] data = new long[(int) Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+        buf.asLongBuffer().get(data);
+        return m.create(data, new Shape(shape));
+    }
+
     private static Block pytorchBlock(String python, Path dir, int warmup, int steps)
             throws IOException, InterruptedException {
         List<String> cmd = List.of(python, dir.resolve("bench_align_step.py").toString(), "--threads", "1",
@@ -195,6 +348,7 @@ public final class OwnModelBench {
                          String loadAfter, String started, String command) {
         double[] ga = pooled(results, "genalign");
         double[] pt = pooled(results, "pytorch");
+        double[] dj = pooled(results, "direct");
         StringBuilder md = new StringBuilder();
         md.append("## Run of ").append(started).append("\n\n");
         md.append("Model folder `").append(dir).append("`, batch 4, ").append(blocks).append(" alternating blocks per "
@@ -212,15 +366,21 @@ public final class OwnModelBench {
                 .append(Versions.all().get("pytorch")).append(". `/proc/loadavg` before: ").append(loadBefore)
                 .append("; after: ").append(loadAfter).append(".\n\n");
         md.append("| side | median ms / step | mean ms | min ms | p90 ms |\n|---|---|---|---|---|\n");
-        md.append(row("genalign (NoiseOptimizer.step)", ga)).append(row("PyTorch peer (bench_align_step.py)", pt));
-        md.append(String.format(Locale.ROOT, "| **ratio genalign / PyTorch** | **%.2f×** | %.2f× | %.2f× | %.2f× |%n%n",
-                median(ga) / median(pt), mean(ga) / mean(pt), min(ga) / min(pt), pct(ga, 0.9) / pct(pt, 0.9)));
-        md.append("Per block (median ms / step):\n\n| block | genalign | PyTorch | ratio |\n|---|---|---|---|\n");
+        md.append(row("genalign (NoiseOptimizer.step)", ga)).append(row("PyTorch peer (bench_align_step.py)", pt))
+                .append(row("direct DJL step, same libtorch (no genalign optimizer)", dj));
+        md.append(ratioRow("**ratio genalign / PyTorch peer**", ga, pt)).append(ratioRow("ratio genalign / direct DJL",
+                ga, dj)).append('\n');
+        md.append("Per block (median ms / step):\n\n| block | genalign | PyTorch | direct DJL | genalign / PyTorch | "
+                + "genalign / direct |\n|---|---|---|---|---|---|\n");
         List<Block> g = results.stream().filter(r -> r.side().equals("genalign")).toList();
         List<Block> p = results.stream().filter(r -> r.side().equals("pytorch")).toList();
-        for (int i = 0; i < Math.min(g.size(), p.size()); i++) {
-            md.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f× |%n", i + 1, median(g.get(i).ms()),
-                    median(p.get(i).ms()), median(g.get(i).ms()) / median(p.get(i).ms())));
+        List<Block> d = results.stream().filter(r -> r.side().equals("direct")).toList();
+        for (int i = 0; i < Math.min(g.size(), Math.min(p.size(), d.size())); i++) {
+            double mg = median(g.get(i).ms());
+            double mp = median(p.get(i).ms());
+            double mdj = median(d.get(i).ms());
+            md.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f× | %.2f× |%n", i + 1, mg, mp, mdj,
+                    mg / mp, mg / mdj));
         }
         md.append("\ngenalign's own phase timings (`NoiseOptimizer.timings()`, mean ms per timed step over all blocks):");
         Map<String, Double> phases = new LinkedHashMap<>();
@@ -231,9 +391,15 @@ public final class OwnModelBench {
         md.append("\n\nValues after the last step of the last block (sanity check that both sides do the same work; "
                 + "MPGR's permutations come from different generators, so they agree only roughly):\n\n");
         md.append("- genalign: ").append(g.get(g.size() - 1).finals()).append('\n');
-        md.append("- PyTorch: ").append(p.get(p.size() - 1).finals()).append("\n\n");
+        md.append("- PyTorch: ").append(p.get(p.size() - 1).finals()).append('\n');
+        md.append("- direct DJL: ").append(d.get(d.size() - 1).finals()).append("\n\n");
         md.append("Reproduce: `").append(command).append("`\n");
         return md.toString();
+    }
+
+    private static String ratioRow(String label, double[] a, double[] b) {
+        return String.format(Locale.ROOT, "| %s | **%.2f×** | %.2f× | %.2f× | %.2f× |%n", label, median(a) / median(b),
+                mean(a) / mean(b), min(a) / min(b), pct(a, 0.9) / pct(b, 0.9));
     }
 
     private static String row(String label, double[] ms) {
