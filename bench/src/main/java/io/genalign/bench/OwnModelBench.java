@@ -83,6 +83,7 @@ public final class OwnModelBench {
         String python = "/usr/bin/python3";
         Path out = Path.of("bench/results/own-models.md");
         String command = "bash bench/run-own-models.sh";
+        List<String> sides = List.of("genalign", "pytorch", "direct");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--blocks" -> blocks = Integer.parseInt(args[++i]);
@@ -92,6 +93,7 @@ public final class OwnModelBench {
                 case "--python" -> python = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
                 case "--command" -> command = args[++i];
+                case "--sides" -> sides = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -115,16 +117,25 @@ public final class OwnModelBench {
             Generator g = model.generator();
             direct = new Direct(dir, m);
             for (int blk = 0; blk < blocks; blk++) {
-                results.add(genalignBlock(model, g, condition, options, z0, warmup, steps, blk));
-                System.out.println(summary(results.get(results.size() - 1)));
-                results.add(pytorchBlock(python, dir, warmup, steps));
-                System.out.println(summary(results.get(results.size() - 1)));
-                results.add(directBlock(direct, z0, warmup, steps, blk));
-                System.out.println(summary(results.get(results.size() - 1)));
+                if (sides.contains("genalign")) {
+                    results.add(genalignBlock(model, g, condition, options, z0, warmup, steps, blk));
+                    System.out.println(summary(results.get(results.size() - 1)));
+                }
+                if (sides.contains("pytorch")) {
+                    results.add(pytorchBlock(python, dir, warmup, steps));
+                    System.out.println(summary(results.get(results.size() - 1)));
+                }
+                if (sides.contains("direct")) {
+                    results.add(directBlock(direct, z0, warmup, steps, blk));
+                    System.out.println(summary(results.get(results.size() - 1)));
+                }
             }
         }
         direct.close();
         String loadAfter = loadavg();
+        if (sides.size() < 3) {
+            return; // a partial run (profiling) writes no report
+        }
         String md = report(results, blocks, warmup, steps, dir, loadBefore, loadAfter, started, command);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);

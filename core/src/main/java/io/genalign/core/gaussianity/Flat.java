@@ -19,6 +19,15 @@ final class Flat {
 
     /** Values of a small array as doubles. */
     static double[] doubles(NDArray a) {
+        if (a.getDataType() == DataType.FLOAT32) {
+            // one host copy, no float64 copy on the engine side; float → double is exact
+            float[] f = a.toFloatArray();
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            return d;
+        }
         return a.toType(DataType.FLOAT64, false).toDoubleArray();
     }
 }

@@ -164,6 +164,17 @@ public final class Mpgr implements Regularizer {
         return new MpgrTerms(moments, natural, permuted, total, totalNatural);
     }
 
+    /**
+     * L_power in the natural order per sample, without gradients (what a report records every step): the same
+     * values as {@code terms(batch).powerNatural()}, without computing the other terms (no permutation is drawn).
+     */
+    public double[] powerNatural(NDArray batch) {
+        InputChecks.requireLatentBatch(batch, "latents");
+        NDArray x = Flat.flatten(batch.stopGradient());
+        requireBlocks(x);
+        return Flat.doubles(powerLoss(x));
+    }
+
     /** L_n per sample for a flattened batch (B, D). */
     public static NDArray momentLoss(NDArray x, int n) {
         NDArray m = x.pow(num(x, n)).mean(new int[] {1});
