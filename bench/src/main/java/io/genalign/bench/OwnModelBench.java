@@ -118,15 +118,14 @@ public final class OwnModelBench {
             direct = new Direct(dir, m);
             for (int blk = 0; blk < blocks; blk++) {
                 if (sides.contains("genalign")) {
-                    results.add(genalignBlock(model, g, condition, options, z0, warmup, steps, blk));
-                    System.out.println(summary(results.get(results.size() - 1)));
+                    for (Block r : jvmBlock(model, g, condition, options, direct, z0, warmup, steps, blk,
+                            sides.contains("direct"))) {
+                        results.add(r);
+                        System.out.println(summary(r));
+                    }
                 }
                 if (sides.contains("pytorch")) {
                     results.add(pytorchBlock(python, dir, warmup, steps));
-                    System.out.println(summary(results.get(results.size() - 1)));
-                }
-                if (sides.contains("direct")) {
-                    results.add(directBlock(direct, z0, warmup, steps, blk));
                     System.out.println(summary(results.get(results.size() - 1)));
                 }
             }
@@ -142,11 +141,18 @@ public final class OwnModelBench {
         System.out.println(md);
     }
 
-    private static Block genalignBlock(ModelSet model, Generator g, Condition condition,
-                                       NoiseAlignmentOptions options, NDArray z0, int warmup, int steps, long seed) {
+    /**
+     * One JVM block: a genalign optimizer and the direct DJL step, both from the reference latents, stepped
+     * alternately (genalign then direct on even steps, the other order on odd ones), so that load changes on a
+     * shared machine hit both alike step by step.
+     */
+    private static List<Block> jvmBlock(ModelSet model, Generator g, Condition condition, NoiseAlignmentOptions options,
+                                        Direct direct, NDArray z0, int warmup, int steps, long seed, boolean withDirect) {
         double[] ms = new double[steps];
+        double[] dms = new double[steps];
         Map<String, Double> phases;
         String finals;
+        String directFinals = "";
         try (NDManager sm = z0.getManager().newSubManager()) {
             NDArray z = z0.duplicate();
             z.attach(sm);
@@ -155,7 +161,7 @@ public final class OwnModelBench {
                     .optRegularizer(Regularizers.create("mpgr", seed)).optOptions(options)
                     .addTarget(Rewards.create(model, "clip-score"), 1.0)
                     .addHeldOut(Rewards.create(model, "aesthetic"));
-            try (NoiseOptimizer opt = builder.build()) {
+            try (NoiseOptimizer opt = builder.build(); DirectRun d = withDirect ? new DirectRun(direct, z0, seed) : null) {
                 opt.initialise(z);
                 Map<String, Double> atWarm = null;
                 var last = (io.genalign.core.noise.StepRecord) null;
@@ -163,11 +169,19 @@ public final class OwnModelBench {
                     if (s == warmup) {
                         atWarm = opt.timings();
                     }
+                    long dt = 0;
+                    if (d != null && s % 2 == 1) {
+                        dt = d.timedStep();
+                    }
                     long t0 = System.nanoTime();
                     last = opt.step();
                     long t1 = System.nanoTime();
+                    if (d != null && s % 2 == 0) {
+                        dt = d.timedStep();
+                    }
                     if (s >= warmup) {
                         ms[s - warmup] = (t1 - t0) / 1e6;
+                        dms[s - warmup] = dt / 1e6;
                     }
                 }
                 phases = new LinkedHashMap<>();
@@ -178,10 +192,18 @@ public final class OwnModelBench {
                 }
                 finals = "clip " + fmt(last.target()) + ", aesthetic " + fmt(last.heldOut().get("aesthetic"))
                         + ", mpgr " + fmt(last.regularizer());
+                if (d != null) {
+                    directFinals = d.finals();
+                }
                 opt.finalise();
             }
         }
-        return new Block("genalign", ms, phases, finals);
+        List<Block> out = new ArrayList<>();
+        out.add(new Block("genalign", ms, phases, finals));
+        if (withDirect) {
+            out.add(new Block("direct", dms, Map.of(), directFinals));
+        }
+        return out;
     }
 
     /**
@@ -227,78 +249,107 @@ public final class OwnModelBench {
         }
     }
 
-    private static Block directBlock(Direct d, NDArray z0, int warmup, int steps, long seed) {
-        double[] ms = new double[steps];
-        Regularizer reg = Regularizers.create("mpgr", seed);
-        double lr = NoiseAlignmentOptions.DEFAULT_LEARNING_RATE;
-        double b1 = NoiseAlignmentOptions.DEFAULT_BETA1;
-        double b2 = NoiseAlignmentOptions.DEFAULT_BETA2;
-        float eps = (float) NoiseAlignmentOptions.DEFAULT_ADAM_EPS;
-        double[] target = null;
-        double[] held = null;
-        double[] regV = null;
-        try (NDManager keep = z0.getManager().newSubManager()) {
-            NDArray z = z0.duplicate();
+    /** The direct step's state: latents, Adam's moments and the step count, in a manager of their own. */
+    static final class DirectRun implements AutoCloseable {
+        private final Direct d;
+        private final NDManager keep;
+        private final Regularizer reg;
+        private NDArray z;
+        private NDArray am;
+        private NDArray av;
+        private int k;
+        private double[] target;
+        private double[] held;
+        private double[] regV;
+
+        DirectRun(Direct d, NDArray z0, long seed) {
+            this.d = d;
+            this.keep = z0.getManager().newSubManager();
+            this.reg = Regularizers.create("mpgr", seed);
+            z = z0.duplicate();
             z.attach(keep);
-            NDArray am = z.zerosLike();
-            NDArray av = z.zerosLike();
+            am = z.zerosLike();
+            av = z.zerosLike();
+        }
+
+        /** One step; returns its nanoseconds. */
+        long timedStep() {
+            long t0 = System.nanoTime();
+            step();
+            return System.nanoTime() - t0;
+        }
+
+        private void step() {
+            double lr = NoiseAlignmentOptions.DEFAULT_LEARNING_RATE;
+            double b1 = NoiseAlignmentOptions.DEFAULT_BETA1;
+            double b2 = NoiseAlignmentOptions.DEFAULT_BETA2;
+            float eps = (float) NoiseAlignmentOptions.DEFAULT_ADAM_EPS;
             long b = z.getShape().get(0);
-            for (int s = 0; s < warmup + steps; s++) {
-                long t0 = System.nanoTime();
-                try (NDManager sm = keep.newSubManager()) {
-                    NDArray zl = z.duplicate();
-                    zl.attach(sm);
-                    zl.setRequiresGradient(true);
-                    NDArray images;
-                    NDArray score;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        images = Direct.forward(d.gen, zl, d.ids);
-                        score = Direct.forward(d.clip, images, d.ids);
-                        gc.backward(score.sum().neg());
-                    }
-                    NDArray gR = zl.getGradient().duplicate();
-                    NDArray zr = z.duplicate();
-                    zr.attach(sm);
-                    zr.setRequiresGradient(true);
-                    NDArray per;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        per = reg.perSample(zr);
-                        gc.backward(per.sum());
-                    }
-                    NDArray gReg = zr.getGradient();
-                    NDArray nr = gR.reshape(b, -1).norm(new int[] {1});
-                    NDArray ng = gReg.reshape(b, -1).norm(new int[] {1});
-                    NDArray ratio = nr.div(ng.maximum(1e-30f)).reshape(b, 1, 1, 1);
-                    NDArray g = gR.add(gReg.mul(ratio));
-                    NDArray h = Direct.forward(d.aes, images.stopGradient());
-                    int k = s + 1;
-                    NDArray m1 = am.mul((float) b1).add(g.mul((float) (1 - b1)));
-                    NDArray v1 = av.mul((float) b2).add(g.square().mul((float) (1 - b2)));
-                    NDArray upd = m1.div((float) (1 - Math.pow(b1, k)))
-                            .div(v1.div((float) (1 - Math.pow(b2, k))).sqrt().add(eps)).mul((float) lr);
-                    NDArray zn = z.sub(upd);
-                    for (NDArray a : new NDArray[] {m1, v1, zn}) {
-                        a.attach(keep);
-                    }
-                    am.close();
-                    av.close();
-                    z.close();
-                    am = m1;
-                    av = v1;
-                    z = zn;
-                    // what a user reads back each step: the target, held-out and regularizer values
-                    target = score.toType(DataType.FLOAT64, false).toDoubleArray();
-                    held = h.toType(DataType.FLOAT64, false).toDoubleArray();
-                    regV = per.toType(DataType.FLOAT64, false).toDoubleArray();
+            try (NDManager sm = keep.newSubManager()) {
+                NDArray zl = z.duplicate();
+                zl.attach(sm);
+                zl.setRequiresGradient(true);
+                NDArray images;
+                NDArray score;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    images = Direct.forward(d.gen, zl, d.ids);
+                    score = Direct.forward(d.clip, images, d.ids);
+                    gc.backward(score.sum().neg());
                 }
-                long t1 = System.nanoTime();
-                if (s >= warmup) {
-                    ms[s - warmup] = (t1 - t0) / 1e6;
+                NDArray gR = zl.getGradient();
+                NDArray zr = z.duplicate();
+                zr.attach(sm);
+                zr.setRequiresGradient(true);
+                NDArray per;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    per = reg.perSample(zr);
+                    gc.backward(per.sum());
                 }
+                NDArray gReg = zr.getGradient();
+                NDArray nr = gR.reshape(b, -1).norm(new int[] {1});
+                NDArray ng = gReg.reshape(b, -1).norm(new int[] {1});
+                NDArray ratio = nr.div(ng.maximum(1e-30f)).reshape(b, 1, 1, 1);
+                NDArray g = gR.add(gReg.mul(ratio));
+                NDArray h = Direct.forward(d.aes, images.stopGradient());
+                k++;
+                NDArray m1 = am.mul((float) b1).add(g.mul((float) (1 - b1)));
+                NDArray v1 = av.mul((float) b2).add(g.square().mul((float) (1 - b2)));
+                NDArray upd = m1.div((float) (1 - Math.pow(b1, k)))
+                        .div(v1.div((float) (1 - Math.pow(b2, k))).sqrt().add(eps)).mul((float) lr);
+                NDArray zn = z.sub(upd);
+                for (NDArray a : new NDArray[] {m1, v1, zn}) {
+                    a.attach(keep);
+                }
+                am.close();
+                av.close();
+                z.close();
+                am = m1;
+                av = v1;
+                z = zn;
+                // what a user reads back each step: the target, held-out and regularizer values
+                target = toDoubles(score);
+                held = toDoubles(h);
+                regV = toDoubles(per);
             }
         }
-        return new Block("direct", ms, Map.of(), "clip " + fmt(target) + ", aesthetic " + fmt(held) + ", mpgr "
-                + fmt(regV));
+
+        String finals() {
+            return "clip " + fmt(target) + ", aesthetic " + fmt(held) + ", mpgr " + fmt(regV);
+        }
+
+        private static double[] toDoubles(NDArray a) {
+            float[] f = a.toFloatArray();
+            double[] out = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            keep.close();
+        }
     }
 
     /** An int64 .npy (format 1.x or 2.x, little-endian, C order) as an int64 NDArray. */
@@ -381,7 +432,20 @@ public final class OwnModelBench {
                 .append(row("direct DJL step, same libtorch (no genalign optimizer)", dj));
         md.append(ratioRow("**ratio genalign / PyTorch peer**", ga, pt)).append(ratioRow("ratio genalign / direct DJL",
                 ga, dj)).append('\n');
-        md.append("Per block (median ms / step):\n\n| block | genalign | PyTorch | direct DJL | genalign / PyTorch | "
+        if (ga.length == dj.length) {
+            double[] paired = new double[ga.length];
+            for (int i = 0; i < ga.length; i++) {
+                paired[i] = ga[i] / dj[i];
+            }
+            md.append(String.format(Locale.ROOT, "genalign and the direct step run alternately, step by step, in the "
+                    + "same JVM: the median of the paired per-step ratios genalign / direct is **%.2f×** (quartiles "
+                    + "%.2f× – %.2f×), the median paired difference %.2f ms.%n%n", median(paired), pct(paired, 0.25),
+                    pct(paired, 0.75), medianDiff(ga, dj)));
+        }
+        md.append(String.format(Locale.ROOT, "The median of the per-block ratios genalign / PyTorch (each block pair "
+                + "run back to back) is **%.2f×**.%n%n", blockRatioMedian(results)));
+        md.append("Per block (median ms / step; genalign and direct interleaved step by step, then the PyTorch "
+                + "block):\n\n| block | genalign | PyTorch | direct DJL | genalign / PyTorch | "
                 + "genalign / direct |\n|---|---|---|---|---|---|\n");
         List<Block> g = results.stream().filter(r -> r.side().equals("genalign")).toList();
         List<Block> p = results.stream().filter(r -> r.side().equals("pytorch")).toList();
@@ -406,6 +470,24 @@ public final class OwnModelBench {
         md.append("- direct DJL: ").append(d.get(d.size() - 1).finals()).append("\n\n");
         md.append("Reproduce: `").append(command).append("`\n");
         return md.toString();
+    }
+
+    private static double medianDiff(double[] a, double[] b) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        return median(d);
+    }
+
+    private static double blockRatioMedian(List<Block> results) {
+        List<Block> g = results.stream().filter(r -> r.side().equals("genalign")).toList();
+        List<Block> p = results.stream().filter(r -> r.side().equals("pytorch")).toList();
+        double[] r = new double[Math.min(g.size(), p.size())];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = median(g.get(i).ms()) / median(p.get(i).ms());
+        }
+        return median(r);
     }
 
     private static String ratioRow(String label, double[] a, double[] b) {

@@ -215,10 +215,11 @@ public final class NoiseOptimizer implements AutoCloseable {
                 if (options.scaling() == RegularizerScaling.MATCH_REWARD_NORM) {
                     NDArray nr = perSeedNorm(g);
                     NDArray ng = perSeedNorm(gReg);
-                    NDArray ratio = NDArrays.where(ng.gt(0), nr.div(ng.maximum(tiny(ng))), ng.zerosLike());
+                    NDArray ratio = NDArrays.where(ng.gt(0), nr.div(ng.maximum(tinyValue(ng))), ng.zerosLike());
                     scaled = gReg.mul(broadcast(ratio, gReg));
                 }
-                g = g.add(scaled.mul(num(g, options.regWeight())));
+                // x·1 = x exactly: the default weight 1 costs no multiplication
+                g = g.add(options.regWeight() == 1.0 ? scaled : scaled.mul(num(g, options.regWeight())));
             }
             NDArray norm = perSeedNorm(g);
             gradNorm = values(norm);
@@ -530,6 +531,11 @@ public final class NoiseOptimizer implements AutoCloseable {
     /** A scalar of {@code like}'s float type (a Java double would promote float32 to float64). */
     private static Number num(NDArray like, double v) {
         return like.getDataType() == DataType.FLOAT64 ? (Number) v : (Number) (float) v;
+    }
+
+    /** The same value as {@link #tiny(NDArray)}, as a scalar of {@code like}'s type (no array is created). */
+    private static Number tinyValue(NDArray like) {
+        return like.getDataType() == DataType.FLOAT64 ? (Number) 1e-300 : (Number) 1e-30f;
     }
 
     private static NDArray tiny(NDArray like) {
