@@ -15,6 +15,7 @@ import io.genalign.core.gaussianity.Regularizer;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Generator;
 import io.genalign.core.model.Reward;
+import io.genalign.core.runtime.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -381,7 +382,10 @@ public final class NoiseOptimizer implements AutoCloseable {
             for (int i = 0; i < v.length; i++) {
                 target[i] += wr.weight() * v[i];
             }
-            NDArray term = wr.weight() == 1.0 ? s.sum() : s.sum().mul(num(s, wr.weight())); // x·1 = x exactly
+            // x·1 = x exactly. Any other weight is an array kept in s's manager, not a Number: DJL's Number
+            // overloads free their scalar right after the op, but autograd saved it for the backward pass (a
+            // sporadically garbage gradient); see Flat.num in the gaussianity package
+            NDArray term = wr.weight() == 1.0 ? s.sum() : s.sum().mul(Tensors.scalar(s, wr.weight()));
             total = total == null ? term : total.add(term);
         }
         return total;
