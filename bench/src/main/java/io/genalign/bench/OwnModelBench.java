@@ -420,8 +420,9 @@ public final class OwnModelBench {
         double[] dj = pooled(results, "direct");
         StringBuilder md = new StringBuilder();
         md.append("## Run of ").append(started).append("\n\n");
-        md.append("Model folder `").append(dir).append("`, batch 4, ").append(blocks).append(" alternating blocks per "
-                + "side (genalign first), each from the reference latents: ").append(warmup)
+        md.append("Model folder `").append(dir).append("`, batch 4, ").append(blocks).append(" pairs of blocks (a JVM "
+                + "block, genalign and the direct step interleaved step by step, then a PyTorch block), each side from "
+                + "the reference latents: ").append(warmup)
                 .append(" untimed warm-up steps, then ").append(steps).append(" timed steps (").append(blocks * steps)
                 .append(" timed steps per side).\n\n");
         md.append("Threads: OMP_NUM_THREADS=").append(System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"))
