@@ -164,6 +164,17 @@ public final class Mpgr implements Regularizer {
         return new MpgrTerms(moments, natural, permuted, total, totalNatural);
     }
 
+    /**
+     * L_power in the natural order per sample, without gradients (what a report records every step): the same
+     * values as {@code terms(batch).powerNatural()}, without computing the other terms (no permutation is drawn).
+     */
+    public double[] powerNatural(NDArray batch) {
+        InputChecks.requireLatentBatch(batch, "latents");
+        NDArray x = Flat.flatten(batch.stopGradient());
+        requireBlocks(x);
+        return Flat.doubles(powerLoss(x));
+    }
+
     /** L_n per sample for a flattened batch (B, D). */
     public static NDArray momentLoss(NDArray x, int n) {
         NDArray m = x.pow(num(x, n)).mean(new int[] {1});
@@ -209,7 +220,8 @@ public final class Mpgr implements Regularizer {
         NDArray spec = x.rfft(d, 1).real(); // (B, D/2+1, 2)
         NDArray p = spec.square().sum(new int[] {2});
         boolean f64 = x.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64;
-        NDArray half = p.maximum(f64 ? (Number) 1e-60 : (Number) 1e-40f).sqrt();
+        // the floor is an array that lives as long as p's manager: autograd saves it for the backward pass
+        NDArray half = p.maximum(Flat.scalar(p, f64 ? (Number) 1e-60 : (Number) 1e-40f)).sqrt();
         int mirrored = d - (d / 2 + 1); // bins D/2+1 .. D-1 equal bins D-D/2-1 .. 1, reversed
         if (mirrored == 0) {
             return half;

@@ -15,6 +15,7 @@ import io.genalign.core.gaussianity.Regularizer;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Generator;
 import io.genalign.core.model.Reward;
+import io.genalign.core.runtime.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -71,6 +72,11 @@ public final class NoiseOptimizer implements AutoCloseable {
     private long nanosRegularizer;
     private int regularizerRetries;
     private long nanosRecord;
+    private long nanosEvaluate;
+    private long nanosHeldOut;
+    private long nanosCombine;
+    private long nanosTrack;
+    private long nanosUpdate;
 
     private NoiseOptimizer(Builder b) {
         this.generator = b.generator;
@@ -156,10 +162,11 @@ public final class NoiseOptimizer implements AutoCloseable {
         double[] values;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray per = regularizer.perSample(zr);
-            values = per.toType(DataType.FLOAT64, false).toDoubleArray();
+            values = values(per);
             gc.backward(per.sum());
         }
-        return new RegularizerValue(values, zr.getGradient().duplicate());
+        // the gradient tensor is a fresh handle in sm and nothing writes to it again: no copy needed
+        return new RegularizerValue(values, zr.getGradient());
     }
 
     /**
@@ -190,8 +197,11 @@ public final class NoiseOptimizer implements AutoCloseable {
                 gReg = rv.gradient();
                 finite &= allFinite(regValues) && isFinite(gReg);
             }
-            nanosRegularizer += System.nanoTime() - r0;
+            long r1 = System.nanoTime();
+            nanosRegularizer += r1 - r0;
             boolean[] improved = track(ev);
+            long r2 = System.nanoTime();
+            nanosTrack += r2 - r1;
             double[] gradNorm = new double[b];
             Arrays.fill(gradNorm, Double.NaN);
             if (!finite) {
@@ -206,13 +216,14 @@ public final class NoiseOptimizer implements AutoCloseable {
                 if (options.scaling() == RegularizerScaling.MATCH_REWARD_NORM) {
                     NDArray nr = perSeedNorm(g);
                     NDArray ng = perSeedNorm(gReg);
-                    NDArray ratio = NDArrays.where(ng.gt(0), nr.div(ng.maximum(tiny(ng))), ng.zerosLike());
+                    NDArray ratio = NDArrays.where(ng.gt(0), nr.div(ng.maximum(tinyValue(ng))), ng.zerosLike());
                     scaled = gReg.mul(broadcast(ratio, gReg));
                 }
-                g = g.add(scaled.mul(num(g, options.regWeight())));
+                // x·1 = x exactly: the default weight 1 costs no multiplication
+                g = g.add(options.regWeight() == 1.0 ? scaled : scaled.mul(num(g, options.regWeight())));
             }
             NDArray norm = perSeedNorm(g);
-            gradNorm = norm.toType(DataType.FLOAT64, false).toDoubleArray();
+            gradNorm = values(norm);
             if (!allFinite(gradNorm)) {
                 history.add(record(ev, regValues, gradNorm, improved));
                 stop(StopReason.DIVERGED, "the combined gradient became NaN or infinite at step " + t
@@ -223,8 +234,12 @@ public final class NoiseOptimizer implements AutoCloseable {
                 NDArray factor = norm.add(tiny(norm)).pow(-1).mul(num(norm, options.gradClip())).minimum(num(norm, 1.0));
                 g = g.mul(broadcast(factor, g));
             }
+            long r3 = System.nanoTime();
+            nanosCombine += r3 - r2;
             history.add(record(ev, regValues, gradNorm, improved));
+            long r4 = System.nanoTime();
             update(g);
+            nanosUpdate += System.nanoTime() - r4;
         }
         t++;
         boolean anyImproved = false;
@@ -296,6 +311,11 @@ public final class NoiseOptimizer implements AutoCloseable {
         m.put("steps", nanosTotal / 1e9);
         m.put("regularizer", nanosRegularizer / 1e9);
         m.put("record", nanosRecord / 1e9);
+        m.put("evaluate", nanosEvaluate / 1e9);
+        m.put("held_out", nanosHeldOut / 1e9);
+        m.put("combine", nanosCombine / 1e9);
+        m.put("track", nanosTrack / 1e9);
+        m.put("update", nanosUpdate / 1e9);
         return m;
     }
 
@@ -318,6 +338,7 @@ public final class NoiseOptimizer implements AutoCloseable {
     }
 
     private Evaluation evaluate(NDManager sm, NDArray latents, boolean withGradient) {
+        long e0 = System.nanoTime();
         Evaluation ev = new Evaluation();
         NDArray zl = latents.duplicate();
         zl.attach(sm);
@@ -331,20 +352,24 @@ public final class NoiseOptimizer implements AutoCloseable {
                 gc.backward(total.neg());
                 ev.images = images.stopGradient();
             }
-            ev.gradient = zl.getGradient().duplicate();
+            ev.gradient = zl.getGradient(); // a fresh handle in sm, never written again: no copy needed
         } else {
             NDArray images = generator.generate(zl, condition);
             scoreTargets(images, ev, target);
             ev.images = images.stopGradient();
         }
         ev.target = target;
+        long e1 = System.nanoTime();
         for (Reward r : heldOut) {
             ev.heldOut.put(r.name(), values(r.score(ev.images, condition)));
         }
+        long e2 = System.nanoTime();
         ev.finite = allFinite(target) && (ev.gradient == null || isFinite(ev.gradient));
         for (double[] v : ev.heldOut.values()) {
             ev.finite &= allFinite(v);
         }
+        nanosEvaluate += e1 - e0 + System.nanoTime() - e2;
+        nanosHeldOut += e2 - e1;
         return ev;
     }
 
@@ -357,7 +382,10 @@ public final class NoiseOptimizer implements AutoCloseable {
             for (int i = 0; i < v.length; i++) {
                 target[i] += wr.weight() * v[i];
             }
-            NDArray term = s.sum().mul(num(s, wr.weight()));
+            // x·1 = x exactly. Any other weight is an array kept in s's manager, not a Number: DJL's Number
+            // overloads free their scalar right after the op, but autograd saved it for the backward pass (a
+            // sporadically garbage gradient); see Flat.num in the gaussianity package
+            NDArray term = wr.weight() == 1.0 ? s.sum() : s.sum().mul(Tensors.scalar(s, wr.weight()));
             total = total == null ? term : total.add(term);
         }
         return total;
@@ -381,24 +409,24 @@ public final class NoiseOptimizer implements AutoCloseable {
             }
         }
         if (any) {
-            NDManager m = ev.images.getManager();
-            double[] maskValues = new double[b];
-            for (int i = 0; i < b; i++) {
-                maskValues[i] = improved[i] ? 1.0 : 0.0;
+            boolean all = true;
+            for (boolean i : improved) {
+                all &= i;
             }
-            NDArray newZ = blend(m.create(maskValues).toType(z.getDataType(), false), z, bestZ);
-            NDArray newImages = blend(m.create(maskValues).toType(ev.images.getDataType(), false), ev.images,
-                    bestImages);
-            bestZ = keep(newZ);
-            bestImages = keep(newImages);
+            if (all) {
+                // every seed improved: the new best iterates are the current ones (copies: z and the images
+                // belong to this step's arrays)
+                bestZ = keep(z.duplicate());
+                bestImages = keep(ev.images.duplicate());
+            } else {
+                NDArray mask = ev.images.getManager().create(improved);
+                // DJL's where does not broadcast its condition: expand the (B) mask to each shape (a view)
+                bestZ = keep(NDArrays.where(broadcast(mask, z).broadcast(z.getShape()), z, bestZ));
+                bestImages = keep(NDArrays.where(broadcast(mask, ev.images).broadcast(ev.images.getShape()),
+                        ev.images, bestImages));
+            }
         }
         return improved;
-    }
-
-    /** Per seed, {@code a} where mask is 1 and {@code b} where it is 0 (exact: the mask is 0 or 1). */
-    private static NDArray blend(NDArray mask, NDArray a, NDArray b) {
-        NDArray mk = broadcast(mask, a);
-        return a.mul(mk).add(b.mul(mk.neg().add(num(mk, 1.0))));
     }
 
     private void update(NDArray g) {
@@ -451,7 +479,7 @@ public final class NoiseOptimizer implements AutoCloseable {
             std[i] = s.std();
             ks[i] = s.ks();
         }
-        double[] power = naturalTerms.terms(z).powerNatural();
+        double[] power = naturalTerms.powerNatural(z);
         return new StepRecord(t, ev.target, ev.rewards, ev.heldOut, reg, gradNorm, mean, std, ks, power, improved);
     }
 
@@ -482,7 +510,7 @@ public final class NoiseOptimizer implements AutoCloseable {
 
     private static double[][] rows(NDArray batch) {
         long b = batch.getShape().get(0);
-        double[] all = batch.toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] all = values(batch);
         int d = (int) (all.length / b);
         double[][] out = new double[(int) b][];
         for (int i = 0; i < b; i++) {
@@ -509,12 +537,26 @@ public final class NoiseOptimizer implements AutoCloseable {
         return like.getDataType() == DataType.FLOAT64 ? (Number) v : (Number) (float) v;
     }
 
+    /** The same value as {@link #tiny(NDArray)}, as a scalar of {@code like}'s type (no array is created). */
+    private static Number tinyValue(NDArray like) {
+        return like.getDataType() == DataType.FLOAT64 ? (Number) 1e-300 : (Number) 1e-30f;
+    }
+
     private static NDArray tiny(NDArray like) {
         return like.getManager().create(like.getDataType() == DataType.FLOAT64 ? 1e-300 : 1e-30f)
                 .toType(like.getDataType(), false);
     }
 
+    /** The values of {@code a} as doubles: one host copy (float32 → double is exact). */
     private static double[] values(NDArray a) {
+        if (a.getDataType() == DataType.FLOAT32) {
+            float[] f = a.toFloatArray();
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            return d;
+        }
         return a.toType(DataType.FLOAT64, false).toDoubleArray();
     }
 
@@ -527,9 +569,17 @@ public final class NoiseOptimizer implements AutoCloseable {
         return true;
     }
 
+    /**
+     * True when every entry is finite: x·0 is ±0 for finite x and NaN for ±∞ and NaN, so the sum of {@code a·0} is
+     * 0 exactly when all entries are finite (two engine ops and one scalar read).
+     */
     private static boolean isFinite(NDArray a) {
-        try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()).any()) {
-            return !bad.getBoolean();
+        try (NDArray zero = a.mul(num(a, 0.0)); NDArray s = zero.sum()) {
+            return switch (s.getDataType()) {
+                case FLOAT32 -> s.getFloat() == 0.0f;
+                case FLOAT64 -> s.getDouble() == 0.0;
+                default -> s.toType(DataType.FLOAT64, false).getDouble() == 0.0;
+            };
         }
     }
 

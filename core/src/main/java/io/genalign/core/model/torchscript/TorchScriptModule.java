@@ -56,6 +56,10 @@ final class TorchScriptModule implements AutoCloseable {
     private final UnaryOperator<String> promptKey;
     private final PromptTokenizer tokenizer;
     private final int numClasses;
+    /** The last condition tokenised and its ids (a run asks for the same condition every step). */
+    private volatile TokenCache lastTokens;
+
+    private record TokenCache(Condition condition, long[][] ids) {}
 
     private TorchScriptModule(Path file, String label, Model model, PtSymbolBlock block, ModuleOptions o) {
         this.file = file;
@@ -189,6 +193,10 @@ final class TorchScriptModule implements AutoCloseable {
     }
 
     private long[][] tokenIds(Condition condition) {
+        TokenCache c = lastTokens;
+        if (c != null && (c.condition() == condition || c.condition().equals(condition))) {
+            return c.ids(); // a Condition is immutable; the ids are only read (NDManager.create copies them)
+        }
         long[][] ids = tokenizer.encode(condition.prompts());
         if (ids.length != condition.batchSize()) {
             throw new IllegalStateException(label + ": tokenizer " + tokenizer.name() + " returned " + ids.length
@@ -200,6 +208,7 @@ final class TorchScriptModule implements AutoCloseable {
                         + row.length + " ids, expected " + tokenizer.maxLength());
             }
         }
+        lastTokens = new TokenCache(condition, ids);
         return ids;
     }
 
