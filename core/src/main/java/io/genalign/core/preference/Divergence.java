@@ -2,6 +2,7 @@ package io.genalign.core.preference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import io.genalign.core.runtime.Tensors;
 import java.util.Locale;
 
 /**
@@ -173,7 +174,12 @@ public record Divergence(DivergenceKind kind, double alpha) {
         }
     }
 
-    static Number num(NDArray like, double v) {
-        return like.getDataType() == DataType.FLOAT64 ? (Number) v : (Number) (float) v;
+    /**
+     * The scalar {@code v} as a 0-d array of {@code like}'s float type in {@code like}'s manager. Not a Number: DJL's
+     * {@code op(Number)} overloads free the scalar right after the op although autograd may read it in the backward
+     * pass (sporadically garbage gradients); an array lives until its manager closes. Same value, same op.
+     */
+    static NDArray num(NDArray like, double v) {
+        return Tensors.scalar(like, v);
     }
 }
