@@ -1,13 +1,14 @@
 package io.genalign.cli;
 
+import io.genalign.cli.support.LossCurves;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.TextTable;
 import io.genalign.zoo.ModelManifest;
 import io.genalign.zoo.Zoo;
 import io.genalign.zoo.ZooInstall;
+import io.genalign.zoo.ZooModels;
 import io.genalign.zoo.data.FashionMnist;
 import io.genalign.zoo.train.TrainOptions;
-import io.genalign.zoo.train.ZooModels;
 import io.genalign.zoo.train.ZooTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -121,7 +122,7 @@ public final class ZooCommand implements Runnable {
                         bar.stepTo(step);
                         bar.setExtraMessage(losses.toString());
                     }
-                }, overwrite);
+                }, overwrite, LossCurves::write);
             }
             prov.timing("train", r.wallSeconds()).result("weights", r.weights().toString()).result("resumed", r.resumed());
             PrintWriter out = spec.commandLine().getOut();

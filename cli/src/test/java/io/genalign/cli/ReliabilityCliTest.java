@@ -255,7 +255,7 @@ class ReliabilityCliTest extends GenalignTestBase {
         try (ai.djl.ndarray.NDManager m = manager.newSubManager()) {
             ai.djl.nn.Block u = io.genalign.zoo.diffusion.Diffusion.newUNet();
             u.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, io.genalign.zoo.diffusion.Diffusion.inputShapes(1));
-            io.genalign.zoo.train.ZooTrainer.save(u, base);
+            io.genalign.zoo.arch.BlockParameters.save(u, base);
         }
         List<String> common = List.of("--pairs", pairs.toString(), "--base", base.toString(), "--steps", "2",
                 "--batch", "2", "--eval-per-class", "2", "--checkpoint-every", "1", "--ddim-steps", "2");
@@ -294,7 +294,7 @@ class ReliabilityCliTest extends GenalignTestBase {
         try (ai.djl.ndarray.NDManager m = manager.newSubManager()) {
             ai.djl.nn.Block u = io.genalign.zoo.diffusion.Diffusion.newUNet();
             u.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, io.genalign.zoo.diffusion.Diffusion.inputShapes(1));
-            io.genalign.zoo.train.ZooTrainer.save(u, base);
+            io.genalign.zoo.arch.BlockParameters.save(u, base);
         }
         List<String> common = List.of("--base", base.toString(), "--per-prompt", "1", "--steps", "1", "--batch", "2",
                 "--eval-per-class", "2", "--ddim-steps", "2");

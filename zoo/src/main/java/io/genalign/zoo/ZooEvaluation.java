@@ -13,6 +13,7 @@ import io.genalign.core.model.Condition;
 import io.genalign.core.model.FeatureExtractor;
 import io.genalign.core.model.Generator;
 import io.genalign.zoo.data.FashionMnist;
+import io.genalign.zoo.data.Permutation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -115,7 +116,7 @@ public final class ZooEvaluation {
             double[][] fakeFeatures = features(featureNet, fake);
             int n = fakeFeatures.length;
             q.put("fid_generated_vs_test", Fid.distance(GaussianFit.of(fakeFeatures), GaussianFit.of(realFeatures)));
-            int[] perm = io.genalign.zoo.train.ZooTrainer.shuffled(realFeatures.length, seed);
+            int[] perm = Permutation.shuffled(realFeatures.length, seed);
             double[][] subset = new double[n][];
             for (int i = 0; i < n; i++) {
                 subset[i] = realFeatures[perm[i]];

@@ -18,9 +18,10 @@ import io.genalign.core.runtime.Tensors;
 import io.genalign.zoo.diffusion.Diffusion;
 import io.genalign.zoo.diffusion.DiffusionUNet;
 import io.genalign.zoo.diffusion.NoiseSchedule;
+import io.genalign.zoo.arch.BlockParameters;
+import io.genalign.zoo.data.Permutation;
 import io.genalign.zoo.train.CheckpointStore;
 import io.genalign.zoo.train.WorkFolder;
-import io.genalign.zoo.train.ZooTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -183,7 +184,7 @@ public final class DiffusionDpoTrainer {
             if (latest.isPresent()) {
                 CheckpointStore.Checkpoint c = latest.get();
                 start = c.step();
-                ZooTrainer.load(policy, manager, c.file("policy.params"));
+                BlockParameters.load(policy, manager, c.file("policy.params"));
                 enableGradients(policy);
                 adam.decode(Files.readAllBytes(c.file("adamw.bin")));
                 history = readHistory(c.file("history.json"), start);
@@ -198,7 +199,7 @@ public final class DiffusionDpoTrainer {
                 }
                 if ((step + 1) % o.checkpointEvery() == 0 || step + 1 == o.steps()) {
                     Map<String, CheckpointStore.FileWriter> files = new LinkedHashMap<>();
-                    files.put("policy.params", f -> ZooTrainer.save(policy, f));
+                    files.put("policy.params", f -> BlockParameters.save(policy, f));
                     byte[] adamState = adam.encode();
                     files.put("adamw.bin", f -> Files.write(f, adamState));
                     byte[] hist = JSON.writeValueAsBytes(history);
@@ -207,7 +208,7 @@ public final class DiffusionDpoTrainer {
                 }
             }
             Path out = workDir.resolve("policy.params");
-            ZooTrainer.save(policy, out);
+            BlockParameters.save(policy, out);
             return new Result(out, history, resumed, start, (System.nanoTime() - t0) / 1e9);
         }
     }
@@ -280,7 +281,7 @@ public final class DiffusionDpoTrainer {
             long pos = (long) step * count + i;
             int epoch = (int) (pos / n);
             if (epoch != orderEpoch) {
-                order = ZooTrainer.shuffled(n, seed * 1_000_003L + epoch);
+                order = Permutation.shuffled(n, seed * 1_000_003L + epoch);
                 orderEpoch = epoch;
             }
             out[i] = order[(int) (pos % n)];

@@ -26,10 +26,11 @@ class ZooTrainerSmokeTest {
         TrainOptions base = TrainOptions.defaults(model);
         TrainOptions o = new TrainOptions(2, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 1);
         Path work = tmp.resolve("work");
-        ZooTrainer.Result first = ZooTrainer.train(model, work, o, data, null);
+        ZooTrainer.Result first = ZooTrainer.train(model, work, o, data, null, false,
+                (f, m, h) -> Files.writeString(f, m + " " + h.size() + " steps"));
         assertFalse(first.resumed());
         assertEquals(2, new CheckpointStore(work.resolve("checkpoints")).latest().orElseThrow().step());
-        assertTrue(Files.exists(work.resolve("loss-curve.png")));
+        assertEquals(model + " 2 steps", Files.readString(work.resolve(ZooTrainer.LOSS_CURVE)), "the plotter draws the history");
         List<String> losses = Files.readAllLines(work.resolve("losses.csv"));
         assertEquals(3, losses.size(), "header + 2 steps");
         for (Path w : first.weights().values()) {
@@ -59,8 +60,8 @@ class ZooTrainerSmokeTest {
         Path work = tmp.resolve("work");
         ZooTrainer.train("gan", work, new TrainOptions(1, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 1),
                 data, null);
-        relabel(work, ZooTrainer.AUX_START);
-        ZooTrainer.train("gan", work, new TrainOptions(ZooTrainer.AUX_START + 2, 4, base.learningRate(), base.beta1(),
+        relabel(work, GanRecipe.AUX_START);
+        ZooTrainer.train("gan", work, new TrainOptions(GanRecipe.AUX_START + 2, 4, base.learningRate(), base.beta1(),
                 base.seed(), 0, 16, 1), data, null);
         List<String> lines = Files.readAllLines(work.resolve("losses.csv"));
         assertEquals(List.of("step", "d_loss", "g_loss", "ce_real", "ce_fake"), List.of(lines.get(0).split(",")));
