@@ -1,6 +1,7 @@
 package io.genalign.cli;
 
 import picocli.CommandLine.Mixin;
+import io.genalign.core.eval.Statistics;
 import io.genalign.core.eval.Evaluation;
 import io.genalign.core.model.Generator;
 import io.genalign.core.model.FeatureExtractor;
@@ -37,6 +38,7 @@ import io.genalign.core.noise.AlignmentResult;
 import io.genalign.core.noise.NoiseAlignmentOptions;
 import io.genalign.core.noise.NoiseOptimizer;
 import io.genalign.core.noise.StepRecord;
+import io.genalign.core.optim.ArrayAdam;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
 import java.io.IOException;
@@ -63,6 +65,9 @@ import picocli.CommandLine.Option;
 @Command(name = "regularizers", mixinStandardHelpOptions = true,
         description = "Compare the Gaussianity regularizers for noise alignment on the built-in models.")
 public final class RegularizerExperiment implements Callable<Integer> {
+    /** Adam's learning rate in the regularizer-only toy (default betas and epsilon). */
+    static final double TOY_LEARNING_RATE = 0.01;
+
     @Mixin
     ModelOption model;
 
@@ -289,8 +294,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
             }
             Regularizer reg = Regularizers.create(regName, seed);
             NDArray z = z0.duplicate();
-            double[] mAdam = new double[(int) (classesShown * d)];
-            double[] vAdam = new double[mAdam.length];
+            ArrayAdam adam = new ArrayAdam((int) (classesShown * d), TOY_LEARNING_RATE);
             double[] zz = z.toType(DataType.FLOAT64, false).toDoubleArray();
             int stoppedAt = 0;
             for (int t = 1; t <= toySteps && stoppedAt == 0; t++) {
@@ -301,13 +305,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
                         stoppedAt = t; // keep the last finite iterate, as the alignment loop does
                         break;
                     }
-                    for (int i = 0; i < zz.length; i++) {
-                        mAdam[i] = 0.9 * mAdam[i] + 0.1 * gr[i];
-                        vAdam[i] = 0.999 * vAdam[i] + 0.001 * gr[i] * gr[i];
-                        double mh = mAdam[i] / (1 - Math.pow(0.9, t));
-                        double vh = vAdam[i] / (1 - Math.pow(0.999, t));
-                        zz[i] -= 0.01 * mh / (Math.sqrt(vh) + 1e-8);
-                    }
+                    adam.step(zz, gr);
                 }
             }
             NDArray zf = m.create(zz, new Shape(classesShown).addAll(ls)).toType(DataType.FLOAT32, false);
@@ -338,20 +336,6 @@ public final class RegularizerExperiment implements Callable<Integer> {
             s += dot / row.length;
         }
         return s / r.length;
-    }
-
-    static double[] meanCi(List<Double> v) {
-        double mean = 0;
-        for (double x : v) {
-            mean += x;
-        }
-        mean /= v.size();
-        double ss = 0;
-        for (double x : v) {
-            ss += (x - mean) * (x - mean);
-        }
-        double sd = v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : 0;
-        return new double[] {mean, 1.96 * sd / Math.sqrt(v.size())};
     }
 
     private void writeTable(RunFolder folder, List<Cell> cells, Map<String, Double> fid) throws IOException {
@@ -392,7 +376,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
             }
             md.append(String.format(Locale.ROOT, " | %.2f | %s | %s | %s | %s |%n", fid.get(reg), ci(ks), ci(std),
                     ci(pw), ci(time)));
-            bars.put(reg, new double[] {meanCi(t)[0]});
+            bars.put(reg, new double[] {Statistics.mean(t)});
         }
         AtomicFiles.writeString(folder.file("table.md"), md.toString());
         StringBuilder csv = new StringBuilder("regularizer,class,seed,target");
@@ -429,7 +413,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
                         }
                     }
                 }
-                y[i] = meanCi(v)[0];
+                y[i] = Statistics.mean(v);
             }
             series.put("held-out " + k, y);
         }
@@ -439,9 +423,10 @@ public final class RegularizerExperiment implements Callable<Integer> {
         }
     }
 
+    /** Mean ± the normal-approximation 95% half-width ({@link Statistics#normal95}), 4 decimals. */
     private static String ci(List<Double> v) {
-        double[] mc = meanCi(v);
-        return String.format(Locale.ROOT, "%.4f ± %.4f", mc[0], mc[1]);
+        Statistics.Interval mc = Statistics.normal95(v);
+        return String.format(Locale.ROOT, "%.4f ± %.4f", mc.mean(), mc.halfWidth());
     }
 
 }

@@ -11,6 +11,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genalign.core.optim.AdamW;
+import io.genalign.core.optim.GradientClipping;
 import io.genalign.core.preference.FDpoLoss;
 import io.genalign.core.preference.PreferencePairs;
 import io.genalign.core.runtime.EngineBootstrap;
@@ -44,7 +46,7 @@ import java.util.SplittableRandom;
  * the frozen reference (a second UNet loaded from the same weights, parameters frozen, run without recording
  * gradients) predict the noise on the batch [winners; losers]; e = mean_{C,H,W}(eps_hat − eps)² per image,
  * Delta_w = e_theta^w − e_ref^w, Delta_l likewise, and the loss is {@link FDpoLoss} on (Delta_w, Delta_l). Then
- * the global gradient norm is clipped and AdamW ({@link AdamW}) updates the policy with the warm-up schedule.
+ * the global gradient norm is clipped and AdamW ({@link AdamW}, core's optimizer kit) updates the policy with the warm-up schedule.
  *
  * <p>Lifecycle in {@code workDir}: if {@code checkpoints/} holds a complete checkpoint ({@link CheckpointStore}:
  * a new folder per checkpoint, a manifest with checksums written last, one rename), the policy, AdamW's moments,
@@ -246,7 +248,7 @@ public final class DiffusionDpoTrainer {
                 lossValue = mean.toType(DataType.FLOAT64, false).getDouble();
                 gc.backward(mean);
             }
-            double norm = AdamW.clipGradients(policy.getParameters(), o.gradClip());
+            double norm = GradientClipping.clipGlobalNorm(policy.getParameters(), o.gradClip());
             float lr = o.learningRateAt(step + 1);
             adam.step(policy.getParameters(), lr);
             double[] e = mse.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
