@@ -1,6 +1,7 @@
 package io.genalign.cli;
 
 import picocli.CommandLine.Mixin;
+import io.genalign.core.eval.Statistics;
 import io.genalign.core.model.PromptKind;
 import io.genalign.core.model.ModelSet;
 import io.genalign.cli.options.RunOptions;
@@ -276,20 +277,8 @@ public final class RefineExperiment implements Callable<Integer> {
         return NDArrays.concat(new NDList(parts), 0);
     }
 
-    /** Two-sided 97.5% Student-t quantiles for 1..10 degrees of freedom; 1.96 beyond. */
-    private static final double[] T975 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
-
+    /** Mean over seeds ± the Student-t 95% half-width ({@link Statistics#studentT95}), 3 decimals. */
     static String ci(List<Double> v) {
-        int n = v.size();
-        double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        if (n < 2) {
-            return String.format(Locale.ROOT, "%.3f", mean);
-        }
-        double ss = 0;
-        for (double x : v) {
-            ss += (x - mean) * (x - mean);
-        }
-        double t = n - 1 <= T975.length ? T975[n - 2] : 1.96;
-        return String.format(Locale.ROOT, "%.3f ± %.3f", mean, t * Math.sqrt(ss / (n - 1)) / Math.sqrt(n));
+        return Statistics.studentT95(v).format(3);
     }
 }
