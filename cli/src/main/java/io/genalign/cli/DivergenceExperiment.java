@@ -3,10 +3,10 @@ package io.genalign.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.genalign.core.eval.Statistics;
 import io.genalign.cli.support.AtomicFiles;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
+import io.genalign.core.eval.Statistics;
 import io.genalign.core.preference.Divergence;
 import io.genalign.core.preference.PreferenceJudge;
 import io.genalign.core.preference.PreferencePairs;
@@ -16,10 +16,12 @@ import io.genalign.zoo.RealBank;
 import io.genalign.zoo.Zoo;
 import io.genalign.zoo.ZooClassifier;
 import io.genalign.zoo.ZooDiffusion;
+import io.genalign.zoo.arch.Architectures;
 import io.genalign.zoo.preference.DiffusionDpoTrainer;
 import io.genalign.zoo.preference.DpoOptions;
 import io.genalign.zoo.preference.PairMaker;
 import io.genalign.zoo.preference.PreferenceEvaluation;
+import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -34,9 +36,9 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code genalign experiment divergences}: the f-divergence paper's comparison on the built-in diffusion model.
@@ -142,7 +144,7 @@ public final class DivergenceExperiment implements Callable<Integer> {
                 PreferencePairs.write(pairDir, PairMaker.make(pm, g, judge, BuiltinModels.classes(List.of()), perPrompt,
                         seed).pairs());
             }
-            PreferencePairs.PairSet pairs = PreferencePairs.read(pairDir, io.genalign.zoo.arch.Architectures.IMAGE);
+            PreferencePairs.PairSet pairs = PreferencePairs.read(pairDir, Architectures.IMAGE);
             if (!pairs.problems().isEmpty()) {
                 throw new IllegalStateException("made pairs could not be read back: " + pairs.problems());
             }
@@ -216,7 +218,7 @@ public final class DivergenceExperiment implements Callable<Integer> {
                 + "95% CI bars)").xAxisTitle("diversity (mean pairwise feature distance within a class)")
                 .yAxisTitle("judge score").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setMarkerSize(10);
         chart.addSeries("base", new double[] {base.get("diversity")}, new double[] {base.get("judge")});
         for (Config c : cfgs) {

@@ -1,27 +1,28 @@
 package io.genalign.cli;
 
-import picocli.CommandLine.Mixin;
-import io.genalign.core.eval.Statistics;
-import io.genalign.core.model.PromptKind;
-import io.genalign.core.model.ModelSet;
-import io.genalign.cli.options.RunOptions;
-import io.genalign.cli.options.ModelOption;
-import io.genalign.cli.options.PromptListOption;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.genalign.cli.options.ModelOption;
+import io.genalign.cli.options.PromptListOption;
+import io.genalign.cli.options.RunOptions;
 import io.genalign.cli.support.AtomicFiles;
 import io.genalign.cli.support.ImageGrids;
 import io.genalign.cli.support.Plots;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.eval.Diversity;
+import io.genalign.core.eval.Fid;
 import io.genalign.core.eval.GaussianFit;
+import io.genalign.core.eval.Statistics;
 import io.genalign.core.flow.FlowDefaults;
 import io.genalign.core.flow.RefineMethod;
 import io.genalign.core.flow.RefineOptions;
 import io.genalign.core.model.Condition;
+import io.genalign.core.model.ModelSet;
+import io.genalign.core.model.PromptKind;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
 import java.io.IOException;
@@ -34,9 +35,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code genalign experiment refine}: the GMI paper's ablation (its Table 2) on the built-in GAN. Every method
@@ -135,7 +137,7 @@ public final class RefineExperiment implements Callable<Integer> {
                         for (int b = 0; b < batches; b++) {
                             long drawSeed = seed * 1_000_003L + sd * 10_007L + c * 101L + b;
                             for (RefineMethod m : ms) {
-                                ai.djl.engine.Engine.getInstance().setRandomSeed((int) drawSeed);
+                                Engine.getInstance().setRandomSeed((int) drawSeed);
                                 List<NDArray> steps = new ArrayList<>();
                                 long b0 = System.nanoTime();
                                 RefineSession.BatchResult res = s.refine(seedMgr, m, options, prompt, particles,
@@ -185,14 +187,14 @@ public final class RefineExperiment implements Callable<Integer> {
                             for (List<NDArray> batch : ps) {
                                 atT.add(batch.get(Math.min(t, batch.size() - 1)));
                             }
-                            acc[t] += io.genalign.core.eval.Fid.distance(GaussianFit.of(s.features(
+                            acc[t] += Fid.distance(GaussianFit.of(s.features(
                                     NDArrays.concat(new NDList(atT), 0))), reference) / seeds;
                         }
                     }
                 }
             }
             for (Map.Entry<String, List<double[]>> e : pooledFeatures.entrySet()) {
-                pooledFid.put(e.getKey(), io.genalign.core.eval.Fid.distance(GaussianFit.of(
+                pooledFid.put(e.getKey(), Fid.distance(GaussianFit.of(
                         e.getValue().toArray(new double[0][])), reference));
             }
             for (Map.Entry<String, NDArray> e : grids.entrySet()) {

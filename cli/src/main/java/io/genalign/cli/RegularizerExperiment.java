@@ -1,31 +1,25 @@
 package io.genalign.cli;
 
-import picocli.CommandLine.Mixin;
-import io.genalign.core.eval.Statistics;
-import io.genalign.core.eval.Evaluation;
-import io.genalign.core.model.Generator;
-import io.genalign.core.model.FeatureExtractor;
-import io.genalign.core.model.MissingPartException;
-import io.genalign.core.model.Rewards;
-import io.genalign.core.model.PromptKind;
-import io.genalign.core.model.ModelSet;
-import io.genalign.cli.options.PromptListOption;
-import io.genalign.cli.options.RunOptions;
-import io.genalign.cli.options.ModelOption;
-import io.genalign.api.Alignment;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.genalign.api.Alignment;
+import io.genalign.cli.options.ModelOption;
+import io.genalign.cli.options.PromptListOption;
+import io.genalign.cli.options.RunOptions;
 import io.genalign.cli.support.AtomicFiles;
 import io.genalign.cli.support.ImageGrids;
 import io.genalign.cli.support.Plots;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
+import io.genalign.core.eval.Evaluation;
 import io.genalign.core.eval.Fid;
 import io.genalign.core.eval.GaussianFit;
+import io.genalign.core.eval.Statistics;
 import io.genalign.core.gaussianity.GaussianityStats;
 import io.genalign.core.gaussianity.Gradients;
 import io.genalign.core.gaussianity.Mpgr;
@@ -33,7 +27,13 @@ import io.genalign.core.gaussianity.PermutationMode;
 import io.genalign.core.gaussianity.Regularizer;
 import io.genalign.core.gaussianity.Regularizers;
 import io.genalign.core.model.Condition;
+import io.genalign.core.model.FeatureExtractor;
+import io.genalign.core.model.Generator;
+import io.genalign.core.model.MissingPartException;
+import io.genalign.core.model.ModelSet;
+import io.genalign.core.model.PromptKind;
 import io.genalign.core.model.Reward;
+import io.genalign.core.model.Rewards;
 import io.genalign.core.noise.AlignmentResult;
 import io.genalign.core.noise.NoiseAlignmentOptions;
 import io.genalign.core.noise.NoiseOptimizer;
@@ -45,14 +45,16 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code genalign experiment regularizers}: the MPGR paper's comparison on the built-in models. Every regularizer
@@ -152,7 +154,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
                     String prompt = prompts.get(pi);
                     int c = PromptListOption.drawKey(set, prompt, pi);
                     try (NDManager sm = m.newSubManager()) {
-                        ai.djl.engine.Engine.getInstance().setRandomSeed((int) (seed * 1000 + c));
+                        Engine.getInstance().setRandomSeed((int) (seed * 1000 + c));
                         NDArray z0 = sm.randomNormal(new Shape(seeds).addAll(g.latentShape()));
                         NoiseOptimizer.Builder b = NoiseOptimizer.builder().setGenerator(g)
                                 .setCondition(set.condition(prompt, seeds)).addTarget(target, 1.0)
@@ -214,7 +216,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         int d = (int) (all.length / b);
         double[][] out = new double[(int) b][];
         for (int i = 0; i < b; i++) {
-            out[i] = java.util.Arrays.copyOfRange(all, i * d, (i + 1) * d);
+            out[i] = Arrays.copyOfRange(all, i * d, (i + 1) * d);
         }
         return out;
     }
@@ -277,7 +279,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
             long w = i % ls.get(2);
             checker[i] = ((c + h + w) % 2 == 0) ? 1 : -1;
         }
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        Engine.getInstance().setRandomSeed((int) seed);
         NDArray noise = m.randomNormal(new Shape(classesShown).addAll(ls));
         NDArray z0 = noise.mul((float) Math.sqrt(0.75)).add(m.create(checker, ls).toType(DataType.FLOAT32, false)
                 .mul(0.5f).expandDims(0));
@@ -301,7 +303,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
                 try (NDManager sm = m.newSubManager()) {
                     NDArray zt = sm.create(zz, new Shape(classesShown).addAll(ls));
                     double[] gr = Gradients.valueAndGradient(reg, zt).gradient().toDoubleArray();
-                    if (!java.util.Arrays.stream(gr).allMatch(Double::isFinite)) {
+                    if (!Arrays.stream(gr).allMatch(Double::isFinite)) {
                         stoppedAt = t; // keep the last finite iterate, as the alignment loop does
                         break;
                     }

@@ -14,15 +14,16 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code genalign zoo}: the built-in models. */
 @Command(name = "zoo", mixinStandardHelpOptions = true, description = "The built-in models: list them, or retrain one.",
@@ -49,12 +50,12 @@ public final class ZooCommand implements Runnable {
             StringBuilder figures = new StringBuilder("\nMeasured figures (from each model's manifest):\n");
             for (ModelManifest m : Zoo.list()) {
                 t.add(List.of(m.name(), String.valueOf(m.parameters()), String.valueOf(m.steps()),
-                        String.format(java.util.Locale.ROOT, "%.0f s", m.wallSeconds())));
+                        String.format(Locale.ROOT, "%.0f s", m.wallSeconds())));
                 figures.append("  ").append(m.name()).append('\n');
                 for (Map.Entry<String, Object> e : m.quality().entrySet()) {
                     Object v = e.getValue();
                     figures.append("    ").append(e.getKey()).append(" = ").append(v instanceof Double d
-                            ? String.format(java.util.Locale.ROOT, "%.4g", d) : String.valueOf(v)).append('\n');
+                            ? String.format(Locale.ROOT, "%.4g", d) : String.valueOf(v)).append('\n');
                 }
             }
             out.print(t.render());

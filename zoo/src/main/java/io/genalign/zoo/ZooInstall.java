@@ -2,6 +2,7 @@ package io.genalign.zoo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,7 +83,7 @@ public final class ZooInstall {
                         default -> Architectures.FEATURE_NET_DIM;
                     };
                     try (ZooClassifier c = new ZooClassifier(model, Zoo.loadFile(m, dest.resolve(model + ".params"),
-                            block, new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), dim)) {
+                            block, new Shape(1, 1, 28, 28)), dim)) {
                         quality.put("test_accuracy", ZooEvaluation.accuracy(c, m, data.test()));
                         quality.put("test_images", data.test().size());
                         if (ZooModels.FEATURE_NET.equals(model)) {
@@ -102,13 +103,13 @@ public final class ZooInstall {
                     Path bDir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.CLASSIFIER_B);
                     Path fDir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.FEATURE_NET);
                     try (ZooGenerator g = new ZooGenerator(Zoo.loadFile(m, dest.resolve("generator.params"),
-                            Architectures::generator, new ai.djl.ndarray.types.Shape(1, 26, 7, 7)));
+                            Architectures::generator, new Shape(1, 26, 7, 7)));
                          ZooClassifier b = new ZooClassifier(ZooModels.CLASSIFIER_B, Zoo.loadFile(m,
                                  bDir.resolve(ZooModels.CLASSIFIER_B + ".params"), Architectures::classifierB,
-                                 new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), 96);
+                                 new Shape(1, 1, 28, 28)), 96);
                          ZooClassifier f = new ZooClassifier(ZooModels.FEATURE_NET, Zoo.loadFile(m,
                                  fDir.resolve(ZooModels.FEATURE_NET + ".params"), Architectures::featureNet,
-                                 new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), Architectures.FEATURE_NET_DIM)) {
+                                 new Shape(1, 1, 28, 28)), Architectures.FEATURE_NET_DIM)) {
                         quality.putAll(ZooEvaluation.ganFigures(g, b, f, m, data.test(), FIGURE_SEED));
                     }
                 }
@@ -131,13 +132,13 @@ public final class ZooInstall {
     private static ZooClassifier installedClassifierB(NDManager m, Path resourceRoot) throws IOException {
         Path dir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.CLASSIFIER_B);
         return new ZooClassifier(ZooModels.CLASSIFIER_B, Zoo.loadFile(m, dir.resolve(ZooModels.CLASSIFIER_B
-                + ".params"), Architectures::classifierB, new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), 96);
+                + ".params"), Architectures::classifierB, new Shape(1, 1, 28, 28)), 96);
     }
 
     private static ZooClassifier installedFeatureNet(NDManager m, Path resourceRoot) throws IOException {
         Path dir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.FEATURE_NET);
         return new ZooClassifier(ZooModels.FEATURE_NET, Zoo.loadFile(m, dir.resolve(ZooModels.FEATURE_NET
-                + ".params"), Architectures::featureNet, new ai.djl.ndarray.types.Shape(1, 1, 28, 28)),
+                + ".params"), Architectures::featureNet, new Shape(1, 1, 28, 28)),
                 Architectures.FEATURE_NET_DIM);
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
@@ -163,8 +164,8 @@ class OptimizerKitTest extends GenalignTestBase {
         ParameterList kitAvg = params(manager, 0f, 0f, 0f, 0f);
         ParameterList refAvg = params(manager, 0f, 0f, 0f, 0f);
         AdamW adam = new AdamW(manager, 0.01f);
-        NDArray m = manager.zeros(new ai.djl.ndarray.types.Shape(4));
-        NDArray v = manager.zeros(new ai.djl.ndarray.types.Shape(4));
+        NDArray m = manager.zeros(new Shape(4));
+        NDArray v = manager.zeros(new Shape(4));
         for (int k = 1; k <= 5; k++) {
             float[] g = {(float) Math.sin(k), (float) Math.cos(2 * k), 0.3f * k, -0.7f};
             gradient(kit, g);

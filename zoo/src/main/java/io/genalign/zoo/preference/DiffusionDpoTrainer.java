@@ -17,20 +17,25 @@ import io.genalign.core.preference.FDpoLoss;
 import io.genalign.core.preference.PreferencePairs;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
+import io.genalign.zoo.arch.BlockParameters;
+import io.genalign.zoo.data.Permutation;
 import io.genalign.zoo.diffusion.Diffusion;
 import io.genalign.zoo.diffusion.DiffusionUNet;
 import io.genalign.zoo.diffusion.NoiseSchedule;
-import io.genalign.zoo.arch.BlockParameters;
-import io.genalign.zoo.data.Permutation;
 import io.genalign.zoo.train.CheckpointStore;
 import io.genalign.zoo.train.WorkFolder;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,28 +120,28 @@ public final class DiffusionDpoTrainer {
     /** A digest of the pairs' order, classes, prompts and pixels (hex, 16 characters). */
     public static String pairsDigest(PreferencePairs.PairSet pairs) {
         try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            ByteBuffer b = ByteBuffer.allocate(8);
             for (PreferencePairs.Pair p : pairs.pairs()) {
                 md.update(b.clear().putInt(p.classId()).array(), 0, 4);
-                md.update(p.prompt().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(p.prompt().getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
                 for (float[] img : new float[][] {p.winner(), p.loser()}) {
-                    java.nio.ByteBuffer fb = java.nio.ByteBuffer.allocate(img.length * 4);
+                    ByteBuffer fb = ByteBuffer.allocate(img.length * 4);
                     fb.asFloatBuffer().put(img);
                     md.update(fb.array());
                 }
             }
-            return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static String sha256(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
