@@ -148,8 +148,7 @@ public final class DpoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Divergence d = Divergence.parse(divergence);
-        DdimSampler sampler = new DdimSampler(
-                Diffusion.schedule(), ddimSteps, guidance);
+        DdimSampler sampler = new DdimSampler(Diffusion.schedule(), ddimSteps, guidance);
         DpoOptions o = DpoOptions.builder().setDivergence(d).optBetaDpo(beta).optBetaOut(betaOut).optLearningRate(lr)
                 .optWeightDecay(weightDecay).optWarmupSteps(warmup).optGradClip(clip).optSteps(steps)
                 .optPairsPerStep(batch).optSeed(seed).optCheckpointEvery(checkpointEvery).build();
