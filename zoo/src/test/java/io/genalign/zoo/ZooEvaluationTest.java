@@ -1,7 +1,7 @@
 package io.genalign.zoo;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static io.genalign.core.testing.Tolerances.METRIC_RTOL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.genalign.core.eval.InceptionLikeScore;
 import org.junit.jupiter.api.Assertions;
@@ -53,7 +53,7 @@ class ZooEvaluationTest {
             uneven[i] = i < 20 ? 0 : 1;
             q[i] = uneven[i] == 0 ? new double[] {1, 0} : new double[] {0, 1};
         }
-        assertEquals(InceptionLikeScore.score(q), ZooEvaluation.classMixedScore(q, uneven, 1), 1e-12);
+        assertEquals(InceptionLikeScore.score(q), ZooEvaluation.classMixedScore(q, uneven, 1), METRIC_RTOL);
         Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ZooEvaluation.classMixedScore(q, new int[3], 1));
     }

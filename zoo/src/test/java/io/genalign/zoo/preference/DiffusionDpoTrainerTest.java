@@ -1,11 +1,11 @@
 package io.genalign.zoo.preference;
 
+import static io.genalign.core.testing.Tolerances.FLOAT32_ATOL;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static io.genalign.core.testing.Tolerances.FLOAT32_ATOL;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
