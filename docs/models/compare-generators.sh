@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./genalign zoo list > /dev/null # builds the command-line tool when needed
 OPT_OUT_TRACKING=true exec java -Dai.djl.offline=true -cp "cli/target/genalign-cli.jar:cli/target/lib/*" \
-  docs/models/CompareGenerators.java "$@"
+  bench/src/main/java/io/genalign/bench/tools/CompareGenerators.java "$@"

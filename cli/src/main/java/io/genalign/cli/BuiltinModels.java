@@ -2,13 +2,21 @@ package io.genalign.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.genalign.core.model.Reward;
+import io.genalign.core.preference.PreferenceJudge;
 import io.genalign.core.rewards.ClassLogProbability;
 import io.genalign.core.rewards.Contrast;
 import io.genalign.core.rewards.Realism;
+import io.genalign.zoo.Prompts;
 import io.genalign.zoo.Zoo;
+import io.genalign.zoo.ZooDiffusion;
 import io.genalign.zoo.arch.Architectures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The rewards the CLI builds from the zoo, by name. */
 final class BuiltinModels {
@@ -21,19 +29,19 @@ final class BuiltinModels {
      * The diffusion model: the zoo's, or the weights in {@code base} (a {@code policy.params} of a DPO run or a
      * {@code diffusion.params} of {@code genalign zoo train diffusion}), with the default DDIM sampler.
      */
-    static io.genalign.zoo.ZooDiffusion diffusion(NDManager m, java.nio.file.Path base) throws java.io.IOException {
+    static ZooDiffusion diffusion(NDManager m, Path base) throws IOException {
         return base == null ? Zoo.diffusion(m) : Zoo.diffusionFromFile(m, base);
     }
 
     /** The diffusion weights as bytes: the zoo's (sha256-checked) or the file {@code base}. */
-    static byte[] diffusionWeights(java.nio.file.Path base) throws java.io.IOException {
-        return base == null ? Zoo.diffusionWeights() : java.nio.file.Files.readAllBytes(base);
+    static byte[] diffusionWeights(Path base) throws IOException {
+        return base == null ? Zoo.diffusionWeights() : Files.readAllBytes(base);
     }
 
     /** Class ids of built-in prompts (all ten when empty). */
     static int[] classes(List<String> prompts) {
         if (prompts.isEmpty()) {
-            int[] all = new int[io.genalign.zoo.Prompts.classNames().size()];
+            int[] all = new int[Prompts.classNames().size()];
             for (int i = 0; i < all.length; i++) {
                 all[i] = i;
             }
@@ -41,7 +49,7 @@ final class BuiltinModels {
         }
         int[] c = new int[prompts.size()];
         for (int i = 0; i < c.length; i++) {
-            c[i] = io.genalign.zoo.Prompts.classOf(prompts.get(i));
+            c[i] = Prompts.classOf(prompts.get(i));
         }
         return c;
     }
@@ -50,9 +58,9 @@ final class BuiltinModels {
     static final List<String> DEFAULT_JUDGE = List.of("realism=1", "contrast=1");
 
     /** A preference judge from {@code NAME[=WEIGHT]} terms (see {@link #reward}); the rewards live in {@code m}. */
-    static io.genalign.core.preference.PreferenceJudge judge(List<String> terms, NDManager m) {
-        io.genalign.core.preference.PreferenceJudge.Builder b = io.genalign.core.preference.PreferenceJudge.builder();
-        for (java.util.Map.Entry<String, Double> e : parseTerms(terms.isEmpty() ? DEFAULT_JUDGE : terms, "--judge")
+    static PreferenceJudge judge(List<String> terms, NDManager m) {
+        PreferenceJudge.Builder b = PreferenceJudge.builder();
+        for (Map.Entry<String, Double> e : parseTerms(terms.isEmpty() ? DEFAULT_JUDGE : terms, "--judge")
                 .entrySet()) {
             b.add(reward(e.getKey(), m), e.getValue());
         }
@@ -60,8 +68,8 @@ final class BuiltinModels {
     }
 
     /** {@code NAME[=WEIGHT]} terms of {@code flag}, names from {@link #REWARDS}, weights finite and non-zero. */
-    static java.util.Map<String, Double> parseTerms(List<String> specs, String flag) {
-        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+    static Map<String, Double> parseTerms(List<String> specs, String flag) {
+        Map<String, Double> m = new LinkedHashMap<>();
         for (String s : specs) {
             String[] parts = s.split("=", 2);
             String name = parts[0].trim().toLowerCase(Locale.ROOT);

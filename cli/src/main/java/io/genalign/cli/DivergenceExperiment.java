@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.genalign.cli.support.AtomicFiles;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
+import io.genalign.core.eval.Statistics;
 import io.genalign.core.preference.Divergence;
 import io.genalign.core.preference.PreferenceJudge;
 import io.genalign.core.preference.PreferencePairs;
@@ -15,10 +16,12 @@ import io.genalign.zoo.RealBank;
 import io.genalign.zoo.Zoo;
 import io.genalign.zoo.ZooClassifier;
 import io.genalign.zoo.ZooDiffusion;
+import io.genalign.zoo.arch.Architectures;
 import io.genalign.zoo.preference.DiffusionDpoTrainer;
 import io.genalign.zoo.preference.DpoOptions;
 import io.genalign.zoo.preference.PairMaker;
 import io.genalign.zoo.preference.PreferenceEvaluation;
+import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,9 +36,9 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code genalign experiment divergences}: the f-divergence paper's comparison on the built-in diffusion model.
@@ -141,7 +144,7 @@ public final class DivergenceExperiment implements Callable<Integer> {
                 PreferencePairs.write(pairDir, PairMaker.make(pm, g, judge, BuiltinModels.classes(List.of()), perPrompt,
                         seed).pairs());
             }
-            PreferencePairs.PairSet pairs = PreferencePairs.read(pairDir, io.genalign.zoo.arch.Architectures.IMAGE);
+            PreferencePairs.PairSet pairs = PreferencePairs.read(pairDir, Architectures.IMAGE);
             if (!pairs.problems().isEmpty()) {
                 throw new IllegalStateException("made pairs could not be read back: " + pairs.problems());
             }
@@ -203,27 +206,6 @@ public final class DivergenceExperiment implements Callable<Integer> {
         return v.get(v.size() - 1);
     }
 
-    /** Mean and Student-t 95% half-width over seeds (NaN half-width for one seed). */
-    static double[] meanCi(List<Double> v) {
-        int n = v.size();
-        double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        if (n < 2) {
-            return new double[] {mean, Double.NaN};
-        }
-        double ss = 0;
-        for (double x : v) {
-            ss += (x - mean) * (x - mean);
-        }
-        double sd = Math.sqrt(ss / (n - 1));
-        return new double[] {mean, tQuantile975(n - 1) * sd / Math.sqrt(n)};
-    }
-
-    /** The 97.5% quantile of Student's t for df degrees of freedom (table to 10, then 1.96 + 2.4/df). */
-    static double tQuantile975(int df) {
-        double[] table = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
-        return df <= table.length ? table[df - 1] : 1.96 + 2.4 / df;
-    }
-
     private void writeResults(RunFolder f, List<Config> cfgs, Map<String, Map<String, List<Double>>> results,
                               Map<String, Double> base, double seconds) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -236,14 +218,14 @@ public final class DivergenceExperiment implements Callable<Integer> {
                 + "95% CI bars)").xAxisTitle("diversity (mean pairwise feature distance within a class)")
                 .yAxisTitle("judge score").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setMarkerSize(10);
         chart.addSeries("base", new double[] {base.get("diversity")}, new double[] {base.get("judge")});
         for (Config c : cfgs) {
-            double[] j = meanCi(results.get(c.name()).get("judge"));
-            double[] d = meanCi(results.get(c.name()).get("diversity"));
-            XYSeries s = chart.addSeries(c.name(), new double[] {d[0]}, new double[] {j[0]},
-                    new double[] {Double.isNaN(j[1]) ? 0 : j[1]});
+            Statistics.Interval j = Statistics.studentT95(results.get(c.name()).get("judge"));
+            Statistics.Interval d = Statistics.studentT95(results.get(c.name()).get("diversity"));
+            XYSeries s = chart.addSeries(c.name(), new double[] {d.mean()}, new double[] {j.mean()},
+                    new double[] {Double.isNaN(j.halfWidth()) ? 0 : j.halfWidth()});
             s.setLabel(c.name());
         }
         AtomicFiles.write(f.file("reward-vs-diversity.png"),
@@ -265,8 +247,8 @@ public final class DivergenceExperiment implements Callable<Integer> {
             Map<String, List<Double>> cell = results.get(c.name());
             md.append("| ").append(c.name());
             for (String k : MEASURES) {
-                double[] mc = meanCi(cell.get(k));
-                md.append(String.format(Locale.ROOT, " | %.4f ± %.4f", mc[0], mc[1]));
+                Statistics.Interval mc = Statistics.studentT95(cell.get(k));
+                md.append(String.format(Locale.ROOT, " | %.4f ± %.4f", mc.mean(), mc.halfWidth()));
             }
             md.append(" |\n");
         }

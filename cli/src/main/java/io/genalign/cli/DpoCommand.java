@@ -11,26 +11,34 @@ import io.genalign.cli.support.ImageGrids;
 import io.genalign.cli.support.Plots;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
+import io.genalign.core.io.BadFileException;
 import io.genalign.core.preference.Divergence;
 import io.genalign.core.preference.PreferenceJudge;
 import io.genalign.core.preference.PreferencePairs;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
+import io.genalign.zoo.Prompts;
 import io.genalign.zoo.RealBank;
 import io.genalign.zoo.Zoo;
 import io.genalign.zoo.ZooClassifier;
 import io.genalign.zoo.ZooDiffusion;
-import io.genalign.zoo.preference.DiffusionDpoTrainer;
+import io.genalign.zoo.arch.Architectures;
+import io.genalign.zoo.diffusion.DdimSampler;
+import io.genalign.zoo.diffusion.Diffusion;
+import io.genalign.zoo.diffusion.DiffusionUNet;
 import io.genalign.zoo.preference.DiffusionDpoTrainer.StepMetrics;
+import io.genalign.zoo.preference.DiffusionDpoTrainer;
 import io.genalign.zoo.preference.DpoOptions;
 import io.genalign.zoo.preference.PairMaker;
 import io.genalign.zoo.preference.PreferenceEvaluation;
 import io.genalign.zoo.train.WorkFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,9 +47,9 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code genalign dpo}: fine-tunes the built-in diffusion model on preference pairs with Diffusion-DPO
@@ -118,11 +126,11 @@ public final class DpoCommand implements Callable<Integer> {
 
     @Option(names = "--ddim-steps", description = "DDIM steps of the samples made for pairs and the before/after "
             + "comparison (default: ${DEFAULT-VALUE}).")
-    int ddimSteps = io.genalign.zoo.diffusion.Diffusion.SAMPLING_STEPS;
+    int ddimSteps = Diffusion.SAMPLING_STEPS;
 
     @Option(names = "--guidance", description = "Classifier-free guidance of those samples (default: "
             + "${DEFAULT-VALUE}).")
-    float guidance = io.genalign.zoo.diffusion.Diffusion.GUIDANCE;
+    float guidance = Diffusion.GUIDANCE;
 
     @Option(names = "--seed", description = "Seed of pairs, pair order, timesteps and noise (default: 0).")
     long seed = 0;
@@ -140,8 +148,7 @@ public final class DpoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Divergence d = Divergence.parse(divergence);
-        io.genalign.zoo.diffusion.DdimSampler sampler = new io.genalign.zoo.diffusion.DdimSampler(
-                io.genalign.zoo.diffusion.Diffusion.schedule(), ddimSteps, guidance);
+        DdimSampler sampler = new DdimSampler(Diffusion.schedule(), ddimSteps, guidance);
         DpoOptions o = DpoOptions.builder().setDivergence(d).optBetaDpo(beta).optBetaOut(betaOut).optLearningRate(lr)
                 .optWeightDecay(weightDecay).optWarmupSteps(warmup).optGradClip(clip).optSteps(steps)
                 .optPairsPerStep(batch).optSeed(seed).optCheckpointEvery(checkpointEvery).build();
@@ -228,7 +235,7 @@ public final class DpoCommand implements Callable<Integer> {
             }
             throw new BadInputException("--pairs " + dir + ": no such folder");
         }
-        PreferencePairs.PairSet set = PreferencePairs.read(dir, io.genalign.zoo.arch.Architectures.IMAGE,
+        PreferencePairs.PairSet set = PreferencePairs.read(dir, Architectures.IMAGE,
                 DpoCommand::lineProblem);
         if (!set.problems().isEmpty()) {
             String list = String.join("\n  ", set.problems());
@@ -249,15 +256,15 @@ public final class DpoCommand implements Callable<Integer> {
 
     /** The check of a pair line's class and prompt against the built-in diffusion model. */
     static String lineProblem(String prompt, int classId) {
-        if (classId >= io.genalign.zoo.diffusion.DiffusionUNet.NULL_CLASS) {
-            return "class " + classId + " is outside 0.." + (io.genalign.zoo.diffusion.DiffusionUNet.NULL_CLASS - 1)
+        if (classId >= DiffusionUNet.NULL_CLASS) {
+            return "class " + classId + " is outside 0.." + (DiffusionUNet.NULL_CLASS - 1)
                     + " (the diffusion model's classes)";
         }
         int promptClass;
         try {
-            promptClass = io.genalign.zoo.Prompts.classOf(prompt);
+            promptClass = Prompts.classOf(prompt);
         } catch (IllegalArgumentException e) {
-            return "unknown prompt '" + prompt + "' (the class names, e.g. '" + io.genalign.zoo.Prompts.className(
+            return "unknown prompt '" + prompt + "' (the class names, e.g. '" + Prompts.className(
                     classId) + "' for class " + classId + ", are accepted)";
         }
         if (promptClass != classId) {
@@ -320,13 +327,13 @@ public final class DpoCommand implements Callable<Integer> {
     /** The --base weights, checked: a file (not a folder) that loads as the zoo diffusion model. */
     private static byte[] baseWeights(Path base) throws IOException {
         if (Files.isDirectory(base)) {
-            throw new java.nio.file.FileSystemException(base.toString(), null, "Is a directory");
+            throw new FileSystemException(base.toString(), null, "Is a directory");
         }
         byte[] bytes = Files.readAllBytes(base);
         try (NDManager m = Tensors.newManager(); ZooDiffusion g = Zoo.diffusionFromBytes(m, bytes)) {
             return bytes;
         } catch (IOException | RuntimeException e) {
-            throw new io.genalign.core.io.BadFileException(base, "not a weight file of the zoo diffusion model (--base "
+            throw new BadFileException(base, "not a weight file of the zoo diffusion model (--base "
                     + "takes a policy.params of a dpo run or a diffusion.params of genalign zoo train diffusion)", e);
         }
     }
@@ -337,7 +344,7 @@ public final class DpoCommand implements Callable<Integer> {
      */
     private Map<String, Object> fingerprint(DpoOptions o, byte[] baseWeights, PreferencePairs.PairSet given) {
         Map<String, Object> fp = new LinkedHashMap<>();
-        PreferencePairs.PairSet none = new PreferencePairs.PairSet(Path.of("."), io.genalign.zoo.arch.Architectures.IMAGE,
+        PreferencePairs.PairSet none = new PreferencePairs.PairSet(Path.of("."), Architectures.IMAGE,
                 List.of(), List.of());
         Map<String, Object> training = DiffusionDpoTrainer.fingerprint(baseWeights, none, o);
         training.remove("pairs");
@@ -524,7 +531,7 @@ public final class DpoCommand implements Callable<Integer> {
 
     private static double[] filled(int n, double v) {
         double[] out = new double[n];
-        java.util.Arrays.fill(out, v);
+        Arrays.fill(out, v);
         return out;
     }
 

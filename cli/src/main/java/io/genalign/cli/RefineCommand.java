@@ -106,7 +106,7 @@ public final class RefineCommand implements Callable<Integer> {
     double dgflowGamma = FlowDefaults.DGFLOW_GAMMA;
 
     @Option(names = "--dgflow-divergence", description = "KL, JS or LOGD (default: ${DEFAULT-VALUE}).")
-    DgFlow.Divergence dgflowDivergence = FlowDefaults.DGFLOW_DIVERGENCE;
+    DgFlow.Functional dgflowDivergence = FlowDefaults.DGFLOW_DIVERGENCE;
 
     @Option(names = "--dot-lr", description = "DOT learning rate (default: ${DEFAULT-VALUE}).")
     double dotLr = FlowDefaults.DOT_LEARNING_RATE;

@@ -1,26 +1,28 @@
 package io.genalign.cli;
 
-import picocli.CommandLine.Mixin;
-import io.genalign.core.model.PromptKind;
-import io.genalign.core.model.ModelSet;
-import io.genalign.cli.options.RunOptions;
-import io.genalign.cli.options.ModelOption;
-import io.genalign.cli.options.PromptListOption;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.genalign.cli.options.ModelOption;
+import io.genalign.cli.options.PromptListOption;
+import io.genalign.cli.options.RunOptions;
 import io.genalign.cli.support.AtomicFiles;
 import io.genalign.cli.support.ImageGrids;
 import io.genalign.cli.support.Plots;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.eval.Diversity;
+import io.genalign.core.eval.Fid;
 import io.genalign.core.eval.GaussianFit;
+import io.genalign.core.eval.Statistics;
 import io.genalign.core.flow.FlowDefaults;
 import io.genalign.core.flow.RefineMethod;
 import io.genalign.core.flow.RefineOptions;
 import io.genalign.core.model.Condition;
+import io.genalign.core.model.ModelSet;
+import io.genalign.core.model.PromptKind;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
 import java.io.IOException;
@@ -33,9 +35,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code genalign experiment refine}: the GMI paper's ablation (its Table 2) on the built-in GAN. Every method
@@ -134,7 +137,7 @@ public final class RefineExperiment implements Callable<Integer> {
                         for (int b = 0; b < batches; b++) {
                             long drawSeed = seed * 1_000_003L + sd * 10_007L + c * 101L + b;
                             for (RefineMethod m : ms) {
-                                ai.djl.engine.Engine.getInstance().setRandomSeed((int) drawSeed);
+                                Engine.getInstance().setRandomSeed((int) drawSeed);
                                 List<NDArray> steps = new ArrayList<>();
                                 long b0 = System.nanoTime();
                                 RefineSession.BatchResult res = s.refine(seedMgr, m, options, prompt, particles,
@@ -184,14 +187,14 @@ public final class RefineExperiment implements Callable<Integer> {
                             for (List<NDArray> batch : ps) {
                                 atT.add(batch.get(Math.min(t, batch.size() - 1)));
                             }
-                            acc[t] += io.genalign.core.eval.Fid.distance(GaussianFit.of(s.features(
+                            acc[t] += Fid.distance(GaussianFit.of(s.features(
                                     NDArrays.concat(new NDList(atT), 0))), reference) / seeds;
                         }
                     }
                 }
             }
             for (Map.Entry<String, List<double[]>> e : pooledFeatures.entrySet()) {
-                pooledFid.put(e.getKey(), io.genalign.core.eval.Fid.distance(GaussianFit.of(
+                pooledFid.put(e.getKey(), Fid.distance(GaussianFit.of(
                         e.getValue().toArray(new double[0][])), reference));
             }
             for (Map.Entry<String, NDArray> e : grids.entrySet()) {
@@ -276,20 +279,8 @@ public final class RefineExperiment implements Callable<Integer> {
         return NDArrays.concat(new NDList(parts), 0);
     }
 
-    /** Two-sided 97.5% Student-t quantiles for 1..10 degrees of freedom; 1.96 beyond. */
-    private static final double[] T975 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
-
+    /** Mean over seeds ± the Student-t 95% half-width ({@link Statistics#studentT95}), 3 decimals. */
     static String ci(List<Double> v) {
-        int n = v.size();
-        double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        if (n < 2) {
-            return String.format(Locale.ROOT, "%.3f", mean);
-        }
-        double ss = 0;
-        for (double x : v) {
-            ss += (x - mean) * (x - mean);
-        }
-        double t = n - 1 <= T975.length ? T975[n - 2] : 1.96;
-        return String.format(Locale.ROOT, "%.3f ± %.3f", mean, t * Math.sqrt(ss / (n - 1)) / Math.sqrt(n));
+        return Statistics.studentT95(v).format(3);
     }
 }

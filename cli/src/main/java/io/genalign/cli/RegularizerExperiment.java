@@ -1,30 +1,25 @@
 package io.genalign.cli;
 
-import picocli.CommandLine.Mixin;
-import io.genalign.core.eval.Evaluation;
-import io.genalign.core.model.Generator;
-import io.genalign.core.model.FeatureExtractor;
-import io.genalign.core.model.MissingPartException;
-import io.genalign.core.model.Rewards;
-import io.genalign.core.model.PromptKind;
-import io.genalign.core.model.ModelSet;
-import io.genalign.cli.options.PromptListOption;
-import io.genalign.cli.options.RunOptions;
-import io.genalign.cli.options.ModelOption;
-import io.genalign.api.Alignment;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.genalign.api.Alignment;
+import io.genalign.cli.options.ModelOption;
+import io.genalign.cli.options.PromptListOption;
+import io.genalign.cli.options.RunOptions;
 import io.genalign.cli.support.AtomicFiles;
 import io.genalign.cli.support.ImageGrids;
 import io.genalign.cli.support.Plots;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
+import io.genalign.core.eval.Evaluation;
 import io.genalign.core.eval.Fid;
 import io.genalign.core.eval.GaussianFit;
+import io.genalign.core.eval.Statistics;
 import io.genalign.core.gaussianity.GaussianityStats;
 import io.genalign.core.gaussianity.Gradients;
 import io.genalign.core.gaussianity.Mpgr;
@@ -32,25 +27,34 @@ import io.genalign.core.gaussianity.PermutationMode;
 import io.genalign.core.gaussianity.Regularizer;
 import io.genalign.core.gaussianity.Regularizers;
 import io.genalign.core.model.Condition;
+import io.genalign.core.model.FeatureExtractor;
+import io.genalign.core.model.Generator;
+import io.genalign.core.model.MissingPartException;
+import io.genalign.core.model.ModelSet;
+import io.genalign.core.model.PromptKind;
 import io.genalign.core.model.Reward;
+import io.genalign.core.model.Rewards;
 import io.genalign.core.noise.AlignmentResult;
 import io.genalign.core.noise.NoiseAlignmentOptions;
 import io.genalign.core.noise.NoiseOptimizer;
 import io.genalign.core.noise.StepRecord;
+import io.genalign.core.optim.ArrayAdam;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code genalign experiment regularizers}: the MPGR paper's comparison on the built-in models. Every regularizer
@@ -63,6 +67,9 @@ import picocli.CommandLine.Option;
 @Command(name = "regularizers", mixinStandardHelpOptions = true,
         description = "Compare the Gaussianity regularizers for noise alignment on the built-in models.")
 public final class RegularizerExperiment implements Callable<Integer> {
+    /** Adam's learning rate in the regularizer-only toy (default betas and epsilon). */
+    static final double TOY_LEARNING_RATE = 0.01;
+
     @Mixin
     ModelOption model;
 
@@ -147,7 +154,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
                     String prompt = prompts.get(pi);
                     int c = PromptListOption.drawKey(set, prompt, pi);
                     try (NDManager sm = m.newSubManager()) {
-                        ai.djl.engine.Engine.getInstance().setRandomSeed((int) (seed * 1000 + c));
+                        Engine.getInstance().setRandomSeed((int) (seed * 1000 + c));
                         NDArray z0 = sm.randomNormal(new Shape(seeds).addAll(g.latentShape()));
                         NoiseOptimizer.Builder b = NoiseOptimizer.builder().setGenerator(g)
                                 .setCondition(set.condition(prompt, seeds)).addTarget(target, 1.0)
@@ -209,7 +216,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         int d = (int) (all.length / b);
         double[][] out = new double[(int) b][];
         for (int i = 0; i < b; i++) {
-            out[i] = java.util.Arrays.copyOfRange(all, i * d, (i + 1) * d);
+            out[i] = Arrays.copyOfRange(all, i * d, (i + 1) * d);
         }
         return out;
     }
@@ -272,7 +279,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
             long w = i % ls.get(2);
             checker[i] = ((c + h + w) % 2 == 0) ? 1 : -1;
         }
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        Engine.getInstance().setRandomSeed((int) seed);
         NDArray noise = m.randomNormal(new Shape(classesShown).addAll(ls));
         NDArray z0 = noise.mul((float) Math.sqrt(0.75)).add(m.create(checker, ls).toType(DataType.FLOAT32, false)
                 .mul(0.5f).expandDims(0));
@@ -289,25 +296,18 @@ public final class RegularizerExperiment implements Callable<Integer> {
             }
             Regularizer reg = Regularizers.create(regName, seed);
             NDArray z = z0.duplicate();
-            double[] mAdam = new double[(int) (classesShown * d)];
-            double[] vAdam = new double[mAdam.length];
+            ArrayAdam adam = new ArrayAdam((int) (classesShown * d), TOY_LEARNING_RATE);
             double[] zz = z.toType(DataType.FLOAT64, false).toDoubleArray();
             int stoppedAt = 0;
             for (int t = 1; t <= toySteps && stoppedAt == 0; t++) {
                 try (NDManager sm = m.newSubManager()) {
                     NDArray zt = sm.create(zz, new Shape(classesShown).addAll(ls));
                     double[] gr = Gradients.valueAndGradient(reg, zt).gradient().toDoubleArray();
-                    if (!java.util.Arrays.stream(gr).allMatch(Double::isFinite)) {
+                    if (!Arrays.stream(gr).allMatch(Double::isFinite)) {
                         stoppedAt = t; // keep the last finite iterate, as the alignment loop does
                         break;
                     }
-                    for (int i = 0; i < zz.length; i++) {
-                        mAdam[i] = 0.9 * mAdam[i] + 0.1 * gr[i];
-                        vAdam[i] = 0.999 * vAdam[i] + 0.001 * gr[i] * gr[i];
-                        double mh = mAdam[i] / (1 - Math.pow(0.9, t));
-                        double vh = vAdam[i] / (1 - Math.pow(0.999, t));
-                        zz[i] -= 0.01 * mh / (Math.sqrt(vh) + 1e-8);
-                    }
+                    adam.step(zz, gr);
                 }
             }
             NDArray zf = m.create(zz, new Shape(classesShown).addAll(ls)).toType(DataType.FLOAT32, false);
@@ -338,20 +338,6 @@ public final class RegularizerExperiment implements Callable<Integer> {
             s += dot / row.length;
         }
         return s / r.length;
-    }
-
-    static double[] meanCi(List<Double> v) {
-        double mean = 0;
-        for (double x : v) {
-            mean += x;
-        }
-        mean /= v.size();
-        double ss = 0;
-        for (double x : v) {
-            ss += (x - mean) * (x - mean);
-        }
-        double sd = v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : 0;
-        return new double[] {mean, 1.96 * sd / Math.sqrt(v.size())};
     }
 
     private void writeTable(RunFolder folder, List<Cell> cells, Map<String, Double> fid) throws IOException {
@@ -392,7 +378,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
             }
             md.append(String.format(Locale.ROOT, " | %.2f | %s | %s | %s | %s |%n", fid.get(reg), ci(ks), ci(std),
                     ci(pw), ci(time)));
-            bars.put(reg, new double[] {meanCi(t)[0]});
+            bars.put(reg, new double[] {Statistics.mean(t)});
         }
         AtomicFiles.writeString(folder.file("table.md"), md.toString());
         StringBuilder csv = new StringBuilder("regularizer,class,seed,target");
@@ -429,7 +415,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
                         }
                     }
                 }
-                y[i] = meanCi(v)[0];
+                y[i] = Statistics.mean(v);
             }
             series.put("held-out " + k, y);
         }
@@ -439,9 +425,10 @@ public final class RegularizerExperiment implements Callable<Integer> {
         }
     }
 
+    /** Mean ± the normal-approximation 95% half-width ({@link Statistics#normal95}), 4 decimals. */
     private static String ci(List<Double> v) {
-        double[] mc = meanCi(v);
-        return String.format(Locale.ROOT, "%.4f ± %.4f", mc[0], mc[1]);
+        Statistics.Interval mc = Statistics.normal95(v);
+        return String.format(Locale.ROOT, "%.4f ± %.4f", mc.mean(), mc.halfWidth());
     }
 
 }

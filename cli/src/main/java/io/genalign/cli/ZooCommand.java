@@ -1,27 +1,29 @@
 package io.genalign.cli;
 
+import io.genalign.cli.support.LossCurves;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.TextTable;
 import io.genalign.zoo.ModelManifest;
 import io.genalign.zoo.Zoo;
 import io.genalign.zoo.ZooInstall;
+import io.genalign.zoo.ZooModels;
 import io.genalign.zoo.data.FashionMnist;
 import io.genalign.zoo.train.TrainOptions;
-import io.genalign.zoo.train.ZooModels;
 import io.genalign.zoo.train.ZooTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code genalign zoo}: the built-in models. */
 @Command(name = "zoo", mixinStandardHelpOptions = true, description = "The built-in models: list them, or retrain one.",
@@ -48,12 +50,12 @@ public final class ZooCommand implements Runnable {
             StringBuilder figures = new StringBuilder("\nMeasured figures (from each model's manifest):\n");
             for (ModelManifest m : Zoo.list()) {
                 t.add(List.of(m.name(), String.valueOf(m.parameters()), String.valueOf(m.steps()),
-                        String.format(java.util.Locale.ROOT, "%.0f s", m.wallSeconds())));
+                        String.format(Locale.ROOT, "%.0f s", m.wallSeconds())));
                 figures.append("  ").append(m.name()).append('\n');
                 for (Map.Entry<String, Object> e : m.quality().entrySet()) {
                     Object v = e.getValue();
                     figures.append("    ").append(e.getKey()).append(" = ").append(v instanceof Double d
-                            ? String.format(java.util.Locale.ROOT, "%.4g", d) : String.valueOf(v)).append('\n');
+                            ? String.format(Locale.ROOT, "%.4g", d) : String.valueOf(v)).append('\n');
                 }
             }
             out.print(t.render());
@@ -121,7 +123,7 @@ public final class ZooCommand implements Runnable {
                         bar.stepTo(step);
                         bar.setExtraMessage(losses.toString());
                     }
-                }, overwrite);
+                }, overwrite, LossCurves::write);
             }
             prov.timing("train", r.wallSeconds()).result("weights", r.weights().toString()).result("resumed", r.resumed());
             PrintWriter out = spec.commandLine().getOut();

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.genalign.core.testing.GenalignTestBase;
 import io.genalign.zoo.diffusion.Diffusion;
-import io.genalign.zoo.train.ZooTrainer;
+import io.genalign.zoo.arch.BlockParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +27,7 @@ class DpoCommandTest extends GenalignTestBase {
         try (NDManager m = manager.newSubManager()) {
             Block u = Diffusion.newUNet();
             u.initialize(m, DataType.FLOAT32, Diffusion.inputShapes(1));
-            ZooTrainer.save(u, f);
+            BlockParameters.save(u, f);
         }
         return f;
     }

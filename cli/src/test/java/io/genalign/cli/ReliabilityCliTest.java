@@ -5,21 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import io.genalign.cli.support.AtomicFiles;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.flow.RefineOptions;
 import io.genalign.core.preference.PreferencePairs;
 import io.genalign.core.testing.GenalignTestBase;
+import io.genalign.zoo.arch.BlockParameters;
+import io.genalign.zoo.diffusion.Diffusion;
+import io.genalign.zoo.train.CheckpointStore;
+import io.genalign.zoo.train.WorkFolder;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,14 +160,14 @@ class ReliabilityCliTest extends GenalignTestBase {
                 "Read-only file system"));
         assertEquals("/mnt/ro/run: read-only file system", ro.message());
         assertEquals(1, ro.exitCode());
-        GenalignCli.Failure denied = GenalignCli.classify(new java.io.UncheckedIOException(new AccessDeniedException(
+        GenalignCli.Failure denied = GenalignCli.classify(new UncheckedIOException(new AccessDeniedException(
                 "/etc/x")));
         assertEquals("/etc/x: permission denied", denied.message());
         assertEquals(1, denied.exitCode());
-        GenalignCli.Failure missing = GenalignCli.classify(new java.nio.file.NoSuchFileException("/data/x.npy"));
+        GenalignCli.Failure missing = GenalignCli.classify(new NoSuchFileException("/data/x.npy"));
         assertEquals("/data/x.npy: no such file or folder", missing.message());
         assertEquals(GenalignCli.EXIT_BAD_INPUT, missing.exitCode());
-        GenalignCli.Failure notDir = GenalignCli.classify(new java.nio.file.NotDirectoryException("/data/f"));
+        GenalignCli.Failure notDir = GenalignCli.classify(new NotDirectoryException("/data/f"));
         assertEquals("/data/f: not a folder (a file is in the way)", notDir.message());
         assertEquals(GenalignCli.EXIT_BAD_INPUT, notDir.exitCode());
         GenalignCli.Failure isDir = GenalignCli.classify(new FileSystemException("/data/d", null, "Is a directory"));
@@ -208,7 +220,7 @@ class ReliabilityCliTest extends GenalignTestBase {
         for (String bw : List.of("1e-300", "1e300", "-1", "wide")) {
             KernelOptions k = new KernelOptions();
             k.bandwidth = bw;
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
                     () -> k.applyTo(RefineOptions.builder()));
             assertTrue(e.getMessage().startsWith("bad --bandwidth " + bw), e.getMessage());
         }
@@ -217,7 +229,7 @@ class ReliabilityCliTest extends GenalignTestBase {
         ok.applyTo(RefineOptions.builder());
         KernelOptions ridge = new KernelOptions();
         ridge.ridge = "-2r";
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ridge.applyTo(RefineOptions.builder()));
         assertTrue(e.getMessage().startsWith("bad --ridge -2r"), e.getMessage());
     }
@@ -252,10 +264,10 @@ class ReliabilityCliTest extends GenalignTestBase {
     void dpoResumesOnlyWithTheSameOptions() throws Exception {
         Path pairs = pairFolder("pairs");
         Path base = tmp.resolve("fresh-unet.params");
-        try (ai.djl.ndarray.NDManager m = manager.newSubManager()) {
-            ai.djl.nn.Block u = io.genalign.zoo.diffusion.Diffusion.newUNet();
-            u.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, io.genalign.zoo.diffusion.Diffusion.inputShapes(1));
-            io.genalign.zoo.train.ZooTrainer.save(u, base);
+        try (NDManager m = manager.newSubManager()) {
+            Block u = Diffusion.newUNet();
+            u.initialize(m, DataType.FLOAT32, Diffusion.inputShapes(1));
+            BlockParameters.save(u, base);
         }
         List<String> common = List.of("--pairs", pairs.toString(), "--base", base.toString(), "--steps", "2",
                 "--batch", "2", "--eval-per-class", "2", "--checkpoint-every", "1", "--ddim-steps", "2");
@@ -263,10 +275,10 @@ class ReliabilityCliTest extends GenalignTestBase {
         GaussianityCommandTest.Run r = run(args(common, "dpo", "--divergence", "reverse-kl", "--out", f.toString()));
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(Files.exists(f.resolve(RunFolder.MARKER)));
-        assertTrue(Files.exists(tmp.resolve("F.work").resolve(io.genalign.zoo.train.WorkFolder.MARKER)));
+        assertTrue(Files.exists(tmp.resolve("F.work").resolve(WorkFolder.MARKER)));
 
         // the report is gone (say, an interrupted rerun), the work folder stays: other flags are refused
-        io.genalign.zoo.train.CheckpointStore.deleteRecursively(f);
+        CheckpointStore.deleteRecursively(f);
         r = run(args(common, "dpo", "--divergence", "forward-kl", "--lr", "0.01", "--out", f.toString()));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--divergence reverse-kl there, forward-kl now") && r.err().contains(
@@ -281,7 +293,7 @@ class ReliabilityCliTest extends GenalignTestBase {
         Path g = tmp.resolve("G");
         r = run(args(common, "dpo", "--divergence", "forward-kl", "--lr", "0.01", "--out", g.toString()));
         assertEquals(0, r.code(), r.err() + r.out());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(g.resolve("policy.params")),
+        Assertions.assertArrayEquals(Files.readAllBytes(g.resolve("policy.params")),
                 Files.readAllBytes(f.resolve("policy.params")), "the forward-kl weights, not the reverse-kl run's");
         String prov = Files.readString(f.resolve("provenance.json"));
         assertTrue(prov.contains("forward-kl"), prov);
@@ -291,10 +303,10 @@ class ReliabilityCliTest extends GenalignTestBase {
     @Test
     void madePairsAreReusedOnlyWithTheSameJudge() throws Exception {
         Path base = tmp.resolve("fresh-unet.params");
-        try (ai.djl.ndarray.NDManager m = manager.newSubManager()) {
-            ai.djl.nn.Block u = io.genalign.zoo.diffusion.Diffusion.newUNet();
-            u.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, io.genalign.zoo.diffusion.Diffusion.inputShapes(1));
-            io.genalign.zoo.train.ZooTrainer.save(u, base);
+        try (NDManager m = manager.newSubManager()) {
+            Block u = Diffusion.newUNet();
+            u.initialize(m, DataType.FLOAT32, Diffusion.inputShapes(1));
+            BlockParameters.save(u, base);
         }
         List<String> common = List.of("--base", base.toString(), "--per-prompt", "1", "--steps", "1", "--batch", "2",
                 "--eval-per-class", "2", "--ddim-steps", "2");
@@ -308,7 +320,7 @@ class ReliabilityCliTest extends GenalignTestBase {
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("started") && r.out().contains("made 10 pairs"), "new pairs for the new judge: "
                 + r.out());
-        io.genalign.zoo.train.CheckpointStore.deleteRecursively(f);
+        CheckpointStore.deleteRecursively(f);
         r = run(args(common, "dpo", "--divergence", "js", "--out", f.toString()));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--judge contrast=1 there, realism=1 contrast=1 now"), r.err());
@@ -344,7 +356,7 @@ class ReliabilityCliTest extends GenalignTestBase {
     }
 
     private static void idx(Path file, int[] dims, byte[] data) throws IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
         b.put((byte) 0).put((byte) 0).put((byte) 0x08).put((byte) dims.length);
         for (int d : dims) {
             b.putInt(d);

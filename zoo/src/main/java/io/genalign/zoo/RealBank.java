@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -26,7 +27,7 @@ public final class RealBank {
     public static final int PER_CLASS = 300;
     /** Classpath location. */
     public static final String RESOURCE = "/io/genalign/zoo/bank/realbank.bin.gz";
-    private static final byte[] MAGIC = "GABANK1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "GABANK1".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] labels;
     private final byte[] pixels;

@@ -1,13 +1,15 @@
 package io.genalign.zoo;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.genalign.zoo.arch.Architectures;
-import io.genalign.zoo.train.ZooModels;
-import io.genalign.zoo.train.ZooTrainer;
+import io.genalign.zoo.arch.BlockParameters;
+import io.genalign.zoo.diffusion.DdimSampler;
+import io.genalign.zoo.diffusion.Diffusion;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The built-in models, loaded from the weights shipped in this module's resources
@@ -70,29 +73,29 @@ public final class Zoo {
     /** The diffusion model (EMA weights) with the default DDIM sampler. */
     public static ZooDiffusion diffusion(NDManager parent) {
         return new ZooDiffusion(load(parent, ZooModels.DIFFUSION, ZooModels.DIFFUSION,
-                io.genalign.zoo.diffusion.Diffusion::newUNet,
-                io.genalign.zoo.diffusion.Diffusion.inputShapes(1)), io.genalign.zoo.diffusion.DdimSampler.defaults());
+                Diffusion::newUNet,
+                Diffusion.inputShapes(1)), DdimSampler.defaults());
     }
 
     /** The diffusion model from a weight file (e.g. {@code diffusion.params} of a training or DPO run). */
     public static ZooDiffusion diffusionFromFile(NDManager parent, Path file) throws IOException {
-        return new ZooDiffusion(loadFile(parent, file, io.genalign.zoo.diffusion.Diffusion::newUNet,
-                io.genalign.zoo.diffusion.Diffusion.inputShapes(1)), io.genalign.zoo.diffusion.DdimSampler.defaults());
+        return new ZooDiffusion(loadFile(parent, file, Diffusion::newUNet,
+                Diffusion.inputShapes(1)), DdimSampler.defaults());
     }
 
     /** The diffusion model from weight bytes (e.g. {@link #diffusionWeights()} or a file's content). */
     public static ZooDiffusion diffusionFromBytes(NDManager parent, byte[] weights) throws IOException {
-        Block block = io.genalign.zoo.diffusion.Diffusion.newUNet();
+        Block block = Diffusion.newUNet();
         NDManager m = parent.newSubManager();
         try {
-            block.initialize(m, DataType.FLOAT32, io.genalign.zoo.diffusion.Diffusion.inputShapes(1));
+            block.initialize(m, DataType.FLOAT32, Diffusion.inputShapes(1));
             block.loadParameters(m, new DataInputStream(new ByteArrayInputStream(weights)));
-        } catch (ai.djl.MalformedModelException | RuntimeException e) {
+        } catch (MalformedModelException | RuntimeException e) {
             m.close();
             throw new IOException("not weights of the zoo diffusion model: " + e.getMessage(), e);
         }
-        return new ZooDiffusion(new ZooBlock(block, m, io.genalign.zoo.diffusion.Diffusion::newUNet,
-                io.genalign.zoo.diffusion.Diffusion.inputShapes(1)), io.genalign.zoo.diffusion.DdimSampler.defaults());
+        return new ZooDiffusion(new ZooBlock(block, m, Diffusion::newUNet,
+                Diffusion.inputShapes(1)), DdimSampler.defaults());
     }
 
     /**
@@ -127,7 +130,7 @@ public final class Zoo {
     }
 
     private static ZooBlock load(NDManager parent, String model, String part,
-                                 java.util.function.Supplier<Block> factory, Shape... inputShapes) {
+                                 Supplier<Block> factory, Shape... inputShapes) {
         Block block = factory.get();
         String resource = RESOURCE_ROOT + model + "/" + part + ".params";
         byte[] bytes = verifiedBytes(model, part);
@@ -135,7 +138,7 @@ public final class Zoo {
         try {
             block.initialize(m, DataType.FLOAT32, inputShapes);
             block.loadParameters(m, new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
+        } catch (IOException | MalformedModelException | RuntimeException e) {
             m.close();
             throw new UncheckedIOException(new IOException(resource + ": cannot load the weights: " + e.getMessage(),
                     e));
@@ -158,12 +161,12 @@ public final class Zoo {
     }
 
     /** Loads weights from a file (e.g. a freshly trained model) instead of the shipped resources. */
-    static ZooBlock loadFile(NDManager parent, Path file, java.util.function.Supplier<Block> factory,
+    static ZooBlock loadFile(NDManager parent, Path file, Supplier<Block> factory,
                              Shape... inputShapes) throws IOException {
         Block block = factory.get();
         NDManager m = parent.newSubManager();
         block.initialize(m, DataType.FLOAT32, inputShapes);
-        ZooTrainer.load(block, m, file);
+        BlockParameters.load(block, m, file);
         return new ZooBlock(block, m, factory, inputShapes);
     }
 

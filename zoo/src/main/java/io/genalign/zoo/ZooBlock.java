@@ -1,19 +1,25 @@
 package io.genalign.zoo;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import java.nio.DoubleBuffer;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /** A loaded zoo block in inference mode (frozen parameters, BatchNorm running statistics), with its manager. */
 final class ZooBlock implements AutoCloseable {
     private final Block block;
     private final NDManager manager;
     private final ParameterStore store;
-    private final ai.djl.ndarray.types.DataType dataType;
+    private final DataType dataType;
 
-    private final java.util.function.Supplier<Block> factory;
-    private final ai.djl.ndarray.types.Shape[] inputShapes;
+    private final Supplier<Block> factory;
+    private final Shape[] inputShapes;
 
     /**
      * @param block       the loaded block (float32)
@@ -21,13 +27,13 @@ final class ZooBlock implements AutoCloseable {
      * @param factory     builds a fresh, uninitialised block of the same architecture
      * @param inputShapes the input shapes used to initialise it
      */
-    ZooBlock(Block block, NDManager manager, java.util.function.Supplier<Block> factory,
-             ai.djl.ndarray.types.Shape... inputShapes) {
-        this(block, manager, ai.djl.ndarray.types.DataType.FLOAT32, factory, inputShapes);
+    ZooBlock(Block block, NDManager manager, Supplier<Block> factory,
+             Shape... inputShapes) {
+        this(block, manager, DataType.FLOAT32, factory, inputShapes);
     }
 
-    private ZooBlock(Block block, NDManager manager, ai.djl.ndarray.types.DataType dataType,
-                     java.util.function.Supplier<Block> factory, ai.djl.ndarray.types.Shape... inputShapes) {
+    private ZooBlock(Block block, NDManager manager, DataType dataType,
+                     Supplier<Block> factory, Shape... inputShapes) {
         this.block = block;
         this.manager = manager;
         this.store = new ParameterStore(manager, false);
@@ -41,7 +47,7 @@ final class ZooBlock implements AutoCloseable {
      * This block's parameters cast to {@code type} (float64 is for verification: finite-difference checks of
      * the ReLU networks need double precision and tiny steps). Float32 returns this block.
      */
-    ZooBlock as(ai.djl.ndarray.types.DataType type) {
+    ZooBlock as(DataType type) {
         if (type == dataType) {
             return this;
         }
@@ -52,23 +58,23 @@ final class ZooBlock implements AutoCloseable {
         var src = block.getParameters();
         var dst = copy.getParameters();
         for (int i = 0; i < src.size(); i++) {
-            double[] v = src.get(i).getValue().getArray().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+            double[] v = src.get(i).getValue().getArray().toType(DataType.FLOAT64, false)
                     .toDoubleArray();
-            dst.get(i).getValue().getArray().set(java.nio.DoubleBuffer.wrap(v));
+            dst.get(i).getValue().getArray().set(DoubleBuffer.wrap(v));
         }
         return new ZooBlock(copy, m, type, factory, inputShapes);
     }
 
     /** The type inputs must have. */
-    ai.djl.ndarray.types.DataType dataType() {
+    DataType dataType() {
         return dataType;
     }
 
     /** Throws a clear IllegalArgumentException when {@code a} is not of this block's type. */
-    void requireType(ai.djl.ndarray.NDArray a, String what) {
+    void requireType(NDArray a, String what) {
         if (a.getDataType() != dataType) {
             throw new IllegalArgumentException("this built-in model runs in " + dataType.name().toLowerCase(
-                    java.util.Locale.ROOT) + "; " + what + " are " + a.getDataType()
+                    Locale.ROOT) + "; " + what + " are " + a.getDataType()
                     + " (cast before they enter the graph)");
         }
     }

@@ -3,6 +3,7 @@ package io.genalign.zoo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.genalign.core.model.Classifier;
 import io.genalign.core.model.FeatureExtractor;
@@ -66,9 +67,9 @@ public final class ZooClassifier implements Classifier, FeatureExtractor {
         return block.forward(new NDList(images));
     }
 
-    static NDArray oneHot(NDManager m, int[] classes, ai.djl.ndarray.types.DataType type) {
+    static NDArray oneHot(NDManager m, int[] classes, DataType type) {
         NDArray h = oneHot(m, classes);
-        return type == ai.djl.ndarray.types.DataType.FLOAT32 ? h : h.toType(type, false);
+        return type == DataType.FLOAT32 ? h : h.toType(type, false);
     }
 
     static NDArray oneHot(NDManager m, int[] classes) {
@@ -84,7 +85,7 @@ public final class ZooClassifier implements Classifier, FeatureExtractor {
 
     /** The same classifier with float64 parameters (for verification; inputs must then be float64). */
     public ZooClassifier asFloat64() {
-        return new ZooClassifier(name, block.as(ai.djl.ndarray.types.DataType.FLOAT64), featureDim);
+        return new ZooClassifier(name, block.as(DataType.FLOAT64), featureDim);
     }
 
     @Override

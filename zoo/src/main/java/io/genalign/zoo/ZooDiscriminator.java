@@ -2,6 +2,7 @@ package io.genalign.zoo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Discriminator;
 import io.genalign.core.model.ModelInputs;
@@ -48,7 +49,7 @@ public final class ZooDiscriminator implements Discriminator {
 
     /** The same discriminator with float64 parameters (for verification; inputs must then be float64). */
     public ZooDiscriminator asFloat64() {
-        return new ZooDiscriminator(block.as(ai.djl.ndarray.types.DataType.FLOAT64));
+        return new ZooDiscriminator(block.as(DataType.FLOAT64));
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.genalign.zoo;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -13,7 +16,10 @@ import io.genalign.core.model.Condition;
 import io.genalign.core.model.FeatureExtractor;
 import io.genalign.core.model.Generator;
 import io.genalign.zoo.data.FashionMnist;
+import io.genalign.zoo.data.Permutation;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The quality figures of the zoo's models, measured on the 10,000 Fashion-MNIST test images. */
@@ -90,13 +96,13 @@ public final class ZooEvaluation {
 
     /** {@code perClass} samples of every class from the generator, in class order, from a seeded engine RNG. */
     public static NDArray sample(Generator g, NDManager m, int perClass, long seed) {
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        Engine.getInstance().setRandomSeed((int) seed);
         NDArray[] parts = new NDArray[10];
         for (int c = 0; c < 10; c++) {
             NDArray z = m.randomNormal(new Shape(perClass).addAll(g.latentShape()));
-            parts[c] = g.generate(z, Condition.repeat(io.genalign.zoo.Prompts.className(c), c, perClass)).stopGradient();
+            parts[c] = g.generate(z, Condition.repeat(Prompts.className(c), c, perClass)).stopGradient();
         }
-        return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+        return NDArrays.concat(new NDList(parts), 0);
     }
 
     /**
@@ -115,7 +121,7 @@ public final class ZooEvaluation {
             double[][] fakeFeatures = features(featureNet, fake);
             int n = fakeFeatures.length;
             q.put("fid_generated_vs_test", Fid.distance(GaussianFit.of(fakeFeatures), GaussianFit.of(realFeatures)));
-            int[] perm = io.genalign.zoo.train.ZooTrainer.shuffled(realFeatures.length, seed);
+            int[] perm = Permutation.shuffled(realFeatures.length, seed);
             double[][] subset = new double[n][];
             for (int i = 0; i < n; i++) {
                 subset[i] = realFeatures[perm[i]];
@@ -134,19 +140,19 @@ public final class ZooEvaluation {
 
     /** {@code perClass} samples of every class, in class order, generated in chunks of at most 100 per call. */
     public static NDArray sampleInChunks(Generator g, NDManager m, int perClass, long seed) {
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
-        java.util.List<NDArray> parts = new java.util.ArrayList<>();
+        Engine.getInstance().setRandomSeed((int) seed);
+        List<NDArray> parts = new ArrayList<>();
         for (int c = 0; c < 10; c++) {
             for (int from = 0; from < perClass; from += 100) {
                 int k = Math.min(100, perClass - from);
                 try (NDManager cm = m.newSubManager()) {
                     NDArray z = cm.randomNormal(new Shape(k).addAll(g.latentShape()));
-                    NDArray img = g.generate(z, Condition.repeat(io.genalign.zoo.Prompts.className(c), c, k));
+                    NDArray img = g.generate(z, Condition.repeat(Prompts.className(c), c, k));
                     parts.add(m.create(img.toFloatArray(), img.getShape())); // keep only the images
                 }
             }
         }
-        return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts.toArray(new NDArray[0])), 0);
+        return NDArrays.concat(new NDList(parts.toArray(new NDArray[0])), 0);
     }
 
     /**

@@ -2,12 +2,12 @@ package io.genalign.zoo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Generator;
 import io.genalign.core.model.ModelInputs;
 import io.genalign.zoo.arch.Architectures;
-import io.genalign.zoo.train.ZooTrainer;
 
 /**
  * The zoo's class-conditional one-step GAN generator: latents of shape (B, 16, 7, 7), standard normal, and a
@@ -37,13 +37,13 @@ public final class ZooGenerator implements Generator {
         ModelInputs.requireCondition(condition, b);
         block.requireType(latents, "latents");
         NDArray oneHot = ZooClassifier.oneHot(latents.getManager(), condition.classIds(), block.dataType());
-        return block.forward(new NDList(ZooTrainer.withClassMaps(latents, oneHot))).singletonOrThrow();
+        return block.forward(new NDList(Architectures.withClassMaps(latents, oneHot))).singletonOrThrow();
     }
 
 
     /** The same generator with float64 parameters (for verification; inputs must then be float64). */
     public ZooGenerator asFloat64() {
-        return new ZooGenerator(block.as(ai.djl.ndarray.types.DataType.FLOAT64));
+        return new ZooGenerator(block.as(DataType.FLOAT64));
     }
 
     @Override

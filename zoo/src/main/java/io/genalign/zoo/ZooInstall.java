@@ -2,6 +2,8 @@ package io.genalign.zoo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,7 +15,8 @@ import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
 import io.genalign.zoo.arch.Architectures;
 import io.genalign.zoo.data.FashionMnist;
-import io.genalign.zoo.train.ZooModels;
+import io.genalign.zoo.diffusion.Diffusion;
+import io.genalign.zoo.train.GanRecipe;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -23,6 +26,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Measures a freshly trained zoo model and installs it: copies its weights into a weights folder (the module's
@@ -68,7 +72,7 @@ public final class ZooInstall {
         try (NDManager m = Tensors.newManager()) {
             switch (model) {
                 case ZooModels.CLASSIFIER_A, ZooModels.CLASSIFIER_B, ZooModels.FEATURE_NET -> {
-                    java.util.function.Supplier<ai.djl.nn.Block> block = switch (model) {
+                    Supplier<Block> block = switch (model) {
                         case ZooModels.CLASSIFIER_A -> Architectures::classifierA;
                         case ZooModels.CLASSIFIER_B -> Architectures::classifierB;
                         default -> Architectures::featureNet;
@@ -79,7 +83,7 @@ public final class ZooInstall {
                         default -> Architectures.FEATURE_NET_DIM;
                     };
                     try (ZooClassifier c = new ZooClassifier(model, Zoo.loadFile(m, dest.resolve(model + ".params"),
-                            block, new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), dim)) {
+                            block, new Shape(1, 1, 28, 28)), dim)) {
                         quality.put("test_accuracy", ZooEvaluation.accuracy(c, m, data.test()));
                         quality.put("test_images", data.test().size());
                         if (ZooModels.FEATURE_NET.equals(model)) {
@@ -99,13 +103,13 @@ public final class ZooInstall {
                     Path bDir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.CLASSIFIER_B);
                     Path fDir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.FEATURE_NET);
                     try (ZooGenerator g = new ZooGenerator(Zoo.loadFile(m, dest.resolve("generator.params"),
-                            Architectures::generator, new ai.djl.ndarray.types.Shape(1, 26, 7, 7)));
+                            Architectures::generator, new Shape(1, 26, 7, 7)));
                          ZooClassifier b = new ZooClassifier(ZooModels.CLASSIFIER_B, Zoo.loadFile(m,
                                  bDir.resolve(ZooModels.CLASSIFIER_B + ".params"), Architectures::classifierB,
-                                 new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), 96);
+                                 new Shape(1, 1, 28, 28)), 96);
                          ZooClassifier f = new ZooClassifier(ZooModels.FEATURE_NET, Zoo.loadFile(m,
                                  fDir.resolve(ZooModels.FEATURE_NET + ".params"), Architectures::featureNet,
-                                 new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), Architectures.FEATURE_NET_DIM)) {
+                                 new Shape(1, 1, 28, 28)), Architectures.FEATURE_NET_DIM)) {
                         quality.putAll(ZooEvaluation.ganFigures(g, b, f, m, data.test(), FIGURE_SEED));
                     }
                 }
@@ -118,21 +122,23 @@ public final class ZooInstall {
                 info.get("wall_seconds").asDouble(), info.get("parameters").asLong(), sha, quality,
                 "./genalign zoo train " + model, Instant.now().toString());
         JSON.writeValue(dest.resolve("manifest.json").toFile(), mf);
-        Files.copy(workDir.resolve("loss-curve.png"), dest.resolve("loss-curve.png"),
-                StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(workDir.resolve("loss-curve.png"))) { // drawn by the CLI (the report layer)
+            Files.copy(workDir.resolve("loss-curve.png"), dest.resolve("loss-curve.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
         return mf;
     }
 
     private static ZooClassifier installedClassifierB(NDManager m, Path resourceRoot) throws IOException {
         Path dir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.CLASSIFIER_B);
         return new ZooClassifier(ZooModels.CLASSIFIER_B, Zoo.loadFile(m, dir.resolve(ZooModels.CLASSIFIER_B
-                + ".params"), Architectures::classifierB, new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), 96);
+                + ".params"), Architectures::classifierB, new Shape(1, 1, 28, 28)), 96);
     }
 
     private static ZooClassifier installedFeatureNet(NDManager m, Path resourceRoot) throws IOException {
         Path dir = resourceRoot.resolve("io/genalign/zoo/weights/" + ZooModels.FEATURE_NET);
         return new ZooClassifier(ZooModels.FEATURE_NET, Zoo.loadFile(m, dir.resolve(ZooModels.FEATURE_NET
-                + ".params"), Architectures::featureNet, new ai.djl.ndarray.types.Shape(1, 1, 28, 28)),
+                + ".params"), Architectures::featureNet, new Shape(1, 1, 28, 28)),
                 Architectures.FEATURE_NET_DIM);
     }
 
@@ -167,15 +173,15 @@ public final class ZooInstall {
             case ZooModels.FEATURE_NET -> "CNN: conv3 32, BN, ReLU; conv3 s2 64, BN, ReLU; conv3 s2 128, BN, ReLU; "
                     + "global average pool; linear 64, ReLU (features); linear 10";
             case ZooModels.DIFFUSION -> "class-conditional DDPM, epsilon prediction, cosine schedule T="
-                    + io.genalign.zoo.diffusion.Diffusion.TIMESTEPS + ", label dropout "
-                    + io.genalign.zoo.diffusion.Diffusion.LABEL_DROPOUT + " for classifier-free guidance, EMA "
-                    + io.genalign.zoo.diffusion.Diffusion.EMA_DECAY + " (shipped weights). UNet: conv3 32; res 32 @28; "
+                    + Diffusion.TIMESTEPS + ", label dropout "
+                    + Diffusion.LABEL_DROPOUT + " for classifier-free guidance, EMA "
+                    + Diffusion.EMA_DECAY + " (shipped weights). UNet: conv3 32; res 32 @28; "
                     + "conv3 s2 64; res 64 @14; conv3 s2 64; res 64 @7; up, skip, res 64 @14; up, skip, res 32 @28; "
                     + "GN, SiLU, conv3 1; res = GN-SiLU-conv3 + linear(time+class embedding 64) GN-SiLU-conv3 + skip. "
-                    + "Sampler: DDIM (eta 0), " + io.genalign.zoo.diffusion.Diffusion.SAMPLING_STEPS
-                    + " steps, guidance " + io.genalign.zoo.diffusion.Diffusion.GUIDANCE;
+                    + "Sampler: DDIM (eta 0), " + Diffusion.SAMPLING_STEPS
+                    + " steps, guidance " + Diffusion.GUIDANCE;
             default -> "conditional DCGAN, non-saturating loss + mode-seeking term (MSGAN, weight 1), one-sided label smoothing 0.9, "
-                    + "from step " + io.genalign.zoo.train.ZooTrainer.AUX_START + " label matching (P2GAN-style, weight 1: "
+                    + "from step " + GanRecipe.AUX_START + " label matching (P2GAN-style, weight 1: "
                     + "softmax of the class embedding's inner products fitted to real labels; the generator's samples "
                     + "scored against the requested class), "
                     + "instance noise 0.1, "

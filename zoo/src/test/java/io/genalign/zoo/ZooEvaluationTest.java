@@ -1,8 +1,10 @@
 package io.genalign.zoo;
 
+import static io.genalign.core.testing.Tolerances.METRIC_RTOL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.genalign.core.eval.InceptionLikeScore;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class ZooEvaluationTest {
@@ -19,7 +21,7 @@ class ZooEvaluationTest {
     void classOrderedSamplesAreScoredWithEveryClassInEverySplit() {
         double[][] p = perfectClassOrdered(20);
         // split in class order, each split holds one class and the score collapses to 1
-        assertEquals(1.0, InceptionLikeScore.score(p, 10).mean(), 1e-12);
+        assertEquals(1.0, InceptionLikeScore.score(p, 10).mean(), METRIC_RTOL);
         // interleaved, every split of 20 rows holds two rows of each class: exp(ln 10) = 10
         assertEquals(10.0, ZooEvaluation.classMixedScore(p, 20), 1e-9);
     }
@@ -30,7 +32,7 @@ class ZooEvaluationTest {
         for (int i = 0; i < p.length; i++) {
             p[i] = new double[] {0.7, 0.3, 0, 0, 0, 0, 0, 0, 0, 0};
         }
-        assertEquals(1.0, ZooEvaluation.classMixedScore(p, 30), 1e-12);
+        assertEquals(1.0, ZooEvaluation.classMixedScore(p, 30), METRIC_RTOL);
     }
 
     @Test
@@ -51,8 +53,8 @@ class ZooEvaluationTest {
             uneven[i] = i < 20 ? 0 : 1;
             q[i] = uneven[i] == 0 ? new double[] {1, 0} : new double[] {0, 1};
         }
-        assertEquals(InceptionLikeScore.score(q), ZooEvaluation.classMixedScore(q, uneven, 1), 1e-12);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertEquals(InceptionLikeScore.score(q), ZooEvaluation.classMixedScore(q, uneven, 1), METRIC_RTOL);
+        Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ZooEvaluation.classMixedScore(q, new int[3], 1));
     }
 }

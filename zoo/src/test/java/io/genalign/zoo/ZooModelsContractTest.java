@@ -17,7 +17,7 @@ import io.genalign.core.model.Generator;
 import io.genalign.core.model.GeneratorContract;
 import io.genalign.core.testing.GenalignTestBase;
 import io.genalign.zoo.arch.Architectures;
-import io.genalign.zoo.train.ZooModels;
+import io.genalign.zoo.ZooModels;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,11 @@ package io.genalign.core.flow;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.genalign.core.runtime.Tensors;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * DGflow (Ansari, Ang &amp; Soh, ICLR 2021), latent version, as in clear-nus/DGflow {@code _refine_batch}:
@@ -17,8 +20,11 @@ import java.util.Map;
  * No clipping. Step figures: {@code logit} (mean d before the step), {@code velocity_norm}.
  */
 public final class DgFlow extends BaseRefiner {
-    /** The f-divergence whose flow is followed. */
-    public enum Divergence {
+    /**
+     * The f-divergence functional whose gradient flow is followed ({@code --dgflow-divergence}); not to be confused
+     * with {@link io.genalign.core.preference.Divergence}, the f-DPO divergence.
+     */
+    public enum Functional {
         KL, JS, LOGD;
 
         /** s(d). */
@@ -36,9 +42,9 @@ public final class DgFlow extends BaseRefiner {
 
     private final double eta;
     private final double gamma;
-    private final Divergence divergence;
+    private final Functional divergence;
 
-    public DgFlow(FlowModels models, NDManager parent, double eta, double gamma, Divergence divergence) {
+    public DgFlow(FlowModels models, NDManager parent, double eta, double gamma, Functional divergence) {
         super(models, parent);
         models.require(models.discriminator(), "a discriminator", "dgflow");
         KernelMath.requirePositive(eta, "DGflow step eta");
@@ -47,12 +53,12 @@ public final class DgFlow extends BaseRefiner {
         }
         this.eta = eta;
         this.gamma = gamma;
-        this.divergence = java.util.Objects.requireNonNull(divergence, "divergence");
+        this.divergence = Objects.requireNonNull(divergence, "divergence");
     }
 
     @Override
     public String name() {
-        return "dgflow-" + divergence.name().toLowerCase(java.util.Locale.ROOT);
+        return "dgflow-" + divergence.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -61,7 +67,7 @@ public final class DgFlow extends BaseRefiner {
         NDArray g = gradient(sm, z, zz -> {
             NDArray d = models.discriminator().logits(models.generator().generate(zz, models.condition()),
                     models.condition());
-            logits[0] = d.stopGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+            logits[0] = d.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
             double[] s = new double[logits[0].length];
             for (int i = 0; i < s.length; i++) {
                 s[i] = divergence.factor(logits[0][i]);

@@ -34,7 +34,7 @@ public final class FlowDefaults {
     /** DGflow entropy weight γ (noise √(2ηγ)). */
     public static final double DGFLOW_GAMMA = 0.01;
     /** DGflow's f-divergence. */
-    public static final DgFlow.Divergence DGFLOW_DIVERGENCE = DgFlow.Divergence.KL;
+    public static final DgFlow.Functional DGFLOW_DIVERGENCE = DgFlow.Functional.KL;
     /** DOT's SGD learning rate (its README example). */
     public static final double DOT_LEARNING_RATE = 0.01;
     /** DOT's δ in ‖z − z_y + δ‖. */

@@ -22,7 +22,7 @@ public final class RefineOptions {
     private final double ddlsStep;
     private final double dgflowStep;
     private final double dgflowGamma;
-    private final DgFlow.Divergence dgflowDivergence;
+    private final DgFlow.Functional dgflowDivergence;
     private final double dotLearningRate;
 
     private RefineOptions(Builder b) {
@@ -94,7 +94,7 @@ public final class RefineOptions {
         return dgflowGamma;
     }
 
-    public DgFlow.Divergence dgflowDivergence() {
+    public DgFlow.Functional dgflowDivergence() {
         return dgflowDivergence;
     }
 
@@ -156,7 +156,7 @@ public final class RefineOptions {
         private double ddlsStep = FlowDefaults.DDLS_STEP;
         private double dgflowStep = FlowDefaults.DGFLOW_STEP;
         private double dgflowGamma = FlowDefaults.DGFLOW_GAMMA;
-        private DgFlow.Divergence dgflowDivergence = FlowDefaults.DGFLOW_DIVERGENCE;
+        private DgFlow.Functional dgflowDivergence = FlowDefaults.DGFLOW_DIVERGENCE;
         private double dotLearningRate = FlowDefaults.DOT_LEARNING_RATE;
 
         public Builder optSteps(int s) {
@@ -210,7 +210,7 @@ public final class RefineOptions {
             return this;
         }
 
-        public Builder optDgflow(double eta, double gamma, DgFlow.Divergence divergence) {
+        public Builder optDgflow(double eta, double gamma, DgFlow.Functional divergence) {
             KernelMath.requirePositive(eta, "DGflow step");
             if (!(gamma >= 0)) {
                 throw new IllegalArgumentException("DGflow gamma must be >= 0, got " + gamma);

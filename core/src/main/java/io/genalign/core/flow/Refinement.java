@@ -63,10 +63,13 @@ public final class Refinement {
         return new Result(initial, lastFinite, history, Stop.COMPLETED, refiner.name() + ": " + steps + " steps");
     }
 
+    /** Whether every value of {@code a} is finite (the float64 copy is freed before returning). */
     static boolean allFinite(NDArray a) {
-        for (double v : a.toType(DataType.FLOAT64, false).toDoubleArray()) {
-            if (!Double.isFinite(v)) {
-                return false;
+        try (NDArray d = a.toType(DataType.FLOAT64, true)) {
+            for (double v : d.toDoubleArray()) {
+                if (!Double.isFinite(v)) {
+                    return false;
+                }
             }
         }
         return true;

@@ -59,7 +59,7 @@ class BaselinesTest extends FlowTestBase {
         double[][] z0 = FlowFixtures.gaussian(new Random(SEED), 32, 2, 0, 1);
         double eta = 0.2;
         double[][] viaDgflow;
-        try (DgFlow flow = new DgFlow(models(g, 32, d, null), manager, eta, 0, DgFlow.Divergence.KL)) {
+        try (DgFlow flow = new DgFlow(models(g, 32, d, null), manager, eta, 0, DgFlow.Functional.KL)) {
             viaDgflow = FlowFixtures.toRows(Refinement.run(flow, FlowFixtures.rows(manager, z0), 3, manager, null)
                     .finalLatents());
         }
@@ -80,13 +80,13 @@ class BaselinesTest extends FlowTestBase {
         FlowFixtures.LinearGenerator g = FlowFixtures.LinearGenerator.identity(1);
         Discriminator d = logit(x -> x.get(":, 0").mul(Tensors.scalar(x, 2.0)).add(Tensors.scalar(x, 0.5)));
         double[][] z0 = {{-1}, {0}, {1.5}};
-        for (DgFlow.Divergence div : DgFlow.Divergence.values()) {
+        for (DgFlow.Functional div : DgFlow.Functional.values()) {
             try (DgFlow flow = new DgFlow(models(g, 3, d, null), manager, 0.1, 0, div)) {
                 double[][] z = FlowFixtures.toRows(Refinement.run(flow, FlowFixtures.rows(manager, z0), 1, manager,
                         null).finalLatents());
                 for (int i = 0; i < 3; i++) {
                     double logit = 2 * z0[i][0] + 0.5;
-                    double s = div == DgFlow.Divergence.KL ? 1 : div == DgFlow.Divergence.JS
+                    double s = div == DgFlow.Functional.KL ? 1 : div == DgFlow.Functional.JS
                             ? 1 / (1 + Math.exp(-logit)) : 1 / (1 + Math.exp(logit));
                     assertEquals(z0[i][0] + 0.1 * s * 2, z[i][0], 1e-12, div + " particle " + i);
                 }

@@ -114,4 +114,11 @@ public final class Architectures {
                 .add(Linear.builder().setUnits(FEATURE_NET_DIM).build()).add(Activation.reluBlock());
         return new BodyHeadBlock(body, CLASSES);
     }
+
+    /** (B, 16, 7, 7) latents and (B, 10) one-hot classes → (B, 26, 7, 7): the generator's input. */
+    public static NDArray withClassMaps(NDArray z, NDArray oneHot) {
+        long b = z.getShape().get(0);
+        NDArray maps = oneHot.reshape(b, 10, 1, 1).broadcast(b, 10, z.getShape().get(2), z.getShape().get(3));
+        return z.concat(maps, 1);
+    }
 }

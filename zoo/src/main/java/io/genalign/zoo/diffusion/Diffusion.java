@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
+import io.genalign.core.optim.ExponentialMovingAverage;
 
 /**
  * The zoo's diffusion model: one source of its settings and the pieces shared by training, sampling and
@@ -75,19 +77,13 @@ public final class Diffusion {
      */
     public static void emaUpdate(Block ema, Block model, double decay, int updates) {
         float d = (float) Math.min(decay, (1.0 + updates) / (10.0 + updates));
-        ai.djl.nn.ParameterList e = ema.getParameters();
-        ai.djl.nn.ParameterList w = model.getParameters();
-        for (int i = 0; i < e.size(); i++) {
-            NDArray a = e.get(i).getValue().getArray();
-            NDArray b = w.get(i).getValue().getArray();
-            a.muli(d).addi(b.stopGradient().mul(1f - d));
-        }
+        ExponentialMovingAverage.update(ema.getParameters(), model.getParameters(), d);
     }
 
     /** Copies the parameter values of {@code from} into {@code to} (same architecture). */
     public static void copyParameters(Block from, Block to) {
-        ai.djl.nn.ParameterList src = from.getParameters();
-        ai.djl.nn.ParameterList dst = to.getParameters();
+        ParameterList src = from.getParameters();
+        ParameterList dst = to.getParameters();
         for (int i = 0; i < src.size(); i++) {
             NDArray a = dst.get(i).getValue().getArray();
             a.subi(a).addi(src.get(i).getValue().getArray().stopGradient());

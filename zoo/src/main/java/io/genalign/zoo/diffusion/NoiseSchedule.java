@@ -2,6 +2,9 @@ package io.genalign.zoo.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * The forward process of the diffusion model: x_t = sqrt(abar_t)·x_0 + sqrt(1 − abar_t)·eps, eps ~ N(0, I),
@@ -66,15 +69,15 @@ public record NoiseSchedule(double[] alphaBar) {
         }
         NDManager m = x0.getManager();
         long[] shape = new long[x0.getShape().dimension()];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         shape[0] = b;
-        NDArray ca = m.create(a, new ai.djl.ndarray.types.Shape(shape)).toType(x0.getDataType(), false);
-        NDArray cs = m.create(s, new ai.djl.ndarray.types.Shape(shape)).toType(x0.getDataType(), false);
+        NDArray ca = m.create(a, new Shape(shape)).toType(x0.getDataType(), false);
+        NDArray cs = m.create(s, new Shape(shape)).toType(x0.getDataType(), false);
         return x0.mul(ca).add(eps.mul(cs));
     }
 
     /** The timesteps as a float tensor (B) for the network. */
-    public static NDArray timeInput(NDManager m, int[] t, ai.djl.ndarray.types.DataType type) {
+    public static NDArray timeInput(NDManager m, int[] t, DataType type) {
         float[] v = new float[t.length];
         for (int i = 0; i < t.length; i++) {
             v[i] = t[i];

@@ -11,23 +11,31 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genalign.core.optim.AdamW;
+import io.genalign.core.optim.GradientClipping;
 import io.genalign.core.preference.FDpoLoss;
 import io.genalign.core.preference.PreferencePairs;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
+import io.genalign.zoo.arch.BlockParameters;
+import io.genalign.zoo.data.Permutation;
 import io.genalign.zoo.diffusion.Diffusion;
 import io.genalign.zoo.diffusion.DiffusionUNet;
 import io.genalign.zoo.diffusion.NoiseSchedule;
 import io.genalign.zoo.train.CheckpointStore;
 import io.genalign.zoo.train.WorkFolder;
-import io.genalign.zoo.train.ZooTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +51,7 @@ import java.util.SplittableRandom;
  * the frozen reference (a second UNet loaded from the same weights, parameters frozen, run without recording
  * gradients) predict the noise on the batch [winners; losers]; e = mean_{C,H,W}(eps_hat − eps)² per image,
  * Delta_w = e_theta^w − e_ref^w, Delta_l likewise, and the loss is {@link FDpoLoss} on (Delta_w, Delta_l). Then
- * the global gradient norm is clipped and AdamW ({@link AdamW}) updates the policy with the warm-up schedule.
+ * the global gradient norm is clipped and AdamW ({@link AdamW}, core's optimizer kit) updates the policy with the warm-up schedule.
  *
  * <p>Lifecycle in {@code workDir}: if {@code checkpoints/} holds a complete checkpoint ({@link CheckpointStore}:
  * a new folder per checkpoint, a manifest with checksums written last, one rename), the policy, AdamW's moments,
@@ -112,28 +120,28 @@ public final class DiffusionDpoTrainer {
     /** A digest of the pairs' order, classes, prompts and pixels (hex, 16 characters). */
     public static String pairsDigest(PreferencePairs.PairSet pairs) {
         try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            ByteBuffer b = ByteBuffer.allocate(8);
             for (PreferencePairs.Pair p : pairs.pairs()) {
                 md.update(b.clear().putInt(p.classId()).array(), 0, 4);
-                md.update(p.prompt().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(p.prompt().getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
                 for (float[] img : new float[][] {p.winner(), p.loser()}) {
-                    java.nio.ByteBuffer fb = java.nio.ByteBuffer.allocate(img.length * 4);
+                    ByteBuffer fb = ByteBuffer.allocate(img.length * 4);
                     fb.asFloatBuffer().put(img);
                     md.update(fb.array());
                 }
             }
-            return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static String sha256(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -183,7 +191,7 @@ public final class DiffusionDpoTrainer {
             if (latest.isPresent()) {
                 CheckpointStore.Checkpoint c = latest.get();
                 start = c.step();
-                ZooTrainer.load(policy, manager, c.file("policy.params"));
+                BlockParameters.load(policy, manager, c.file("policy.params"));
                 enableGradients(policy);
                 adam.decode(Files.readAllBytes(c.file("adamw.bin")));
                 history = readHistory(c.file("history.json"), start);
@@ -198,7 +206,7 @@ public final class DiffusionDpoTrainer {
                 }
                 if ((step + 1) % o.checkpointEvery() == 0 || step + 1 == o.steps()) {
                     Map<String, CheckpointStore.FileWriter> files = new LinkedHashMap<>();
-                    files.put("policy.params", f -> ZooTrainer.save(policy, f));
+                    files.put("policy.params", f -> BlockParameters.save(policy, f));
                     byte[] adamState = adam.encode();
                     files.put("adamw.bin", f -> Files.write(f, adamState));
                     byte[] hist = JSON.writeValueAsBytes(history);
@@ -207,7 +215,7 @@ public final class DiffusionDpoTrainer {
                 }
             }
             Path out = workDir.resolve("policy.params");
-            ZooTrainer.save(policy, out);
+            BlockParameters.save(policy, out);
             return new Result(out, history, resumed, start, (System.nanoTime() - t0) / 1e9);
         }
     }
@@ -245,7 +253,7 @@ public final class DiffusionDpoTrainer {
                 lossValue = mean.toType(DataType.FLOAT64, false).getDouble();
                 gc.backward(mean);
             }
-            double norm = AdamW.clipGradients(policy.getParameters(), o.gradClip());
+            double norm = GradientClipping.clipGlobalNorm(policy.getParameters(), o.gradClip());
             float lr = o.learningRateAt(step + 1);
             adam.step(policy.getParameters(), lr);
             double[] e = mse.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
@@ -280,7 +288,7 @@ public final class DiffusionDpoTrainer {
             long pos = (long) step * count + i;
             int epoch = (int) (pos / n);
             if (epoch != orderEpoch) {
-                order = ZooTrainer.shuffled(n, seed * 1_000_003L + epoch);
+                order = Permutation.shuffled(n, seed * 1_000_003L + epoch);
                 orderEpoch = epoch;
             }
             out[i] = order[(int) (pos % n)];

@@ -1,5 +1,6 @@
 package io.genalign.zoo.preference;
 
+import io.genalign.core.optim.WarmUp;
 import io.genalign.core.preference.Divergence;
 import io.genalign.core.preference.FDpoLoss;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ public record DpoOptions(Divergence divergence, double betaDpo, double betaOut, 
 
     /** The learning rate at (1-based) step {@code step}. */
     public float learningRateAt(int step) {
-        return warmupSteps == 0 ? learningRate : learningRate * Math.min(1f, (float) step / warmupSteps);
+        return WarmUp.linear(learningRate, warmupSteps, step);
     }
 
     /** For provenance. */

@@ -14,6 +14,9 @@ import io.genalign.zoo.Prompts;
 import io.genalign.zoo.RealBank;
 import io.genalign.zoo.ZooClassifier;
 import io.genalign.zoo.ZooEvaluation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The three axes of the f-divergence comparison, measured on {@code perClass} samples of every class from fixed
@@ -42,7 +45,7 @@ public record PreferenceEvaluation(double judge, double classifierALogProb, doub
         NDArray images = ZooEvaluation.sampleInChunks(g, m, perClass, seed);
         int classes = Prompts.classNames().size();
         int[] ids = new int[classes * perClass];
-        java.util.List<String> prompts = new java.util.ArrayList<>();
+        List<String> prompts = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
             ids[i] = i / perClass;
             prompts.add(Prompts.className(ids[i]));
@@ -70,7 +73,7 @@ public record PreferenceEvaluation(double judge, double classifierALogProb, doub
         double div = 0;
         double fid = 0;
         for (int c = 0; c < classes; c++) {
-            double[][] fc = java.util.Arrays.copyOfRange(feats, c * perClass, (c + 1) * perClass);
+            double[][] fc = Arrays.copyOfRange(feats, c * perClass, (c + 1) * perClass);
             div += Diversity.meanPairwiseDistance(fc);
             try (NDManager sm = m.newSubManager()) {
                 double[][] real = ZooEvaluation.features(featureNet, bank.imagesOfClass(sm, c));

@@ -6,7 +6,8 @@ import java.nio.file.Paths;
 
 /**
  * Trains one zoo model from the command line (the CLI's {@code genalign zoo train} does the same with a
- * progress bar): {@code TrainMain MODEL WORKDIR [STEPS]}.
+ * progress bar and the loss plot): {@code TrainMain MODEL WORKDIR [STEPS]}. It writes no {@code loss-curve.png}:
+ * plotting lives in the report layer (the CLI).
  */
 public final class TrainMain {
     private TrainMain() {}

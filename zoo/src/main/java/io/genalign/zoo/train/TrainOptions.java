@@ -1,5 +1,7 @@
 package io.genalign.zoo.train;
 
+import io.genalign.zoo.ZooModels;
+
 /**
  * Settings of one zoo training run, with their defaults per model (the values used for the shipped weights).
  *

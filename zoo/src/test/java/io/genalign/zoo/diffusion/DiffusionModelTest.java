@@ -1,5 +1,6 @@
 package io.genalign.zoo.diffusion;
 
+import static io.genalign.core.testing.Tolerances.FLOAT32_ATOL;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,7 +104,7 @@ class DiffusionModelTest extends GenalignTestBase {
         Diffusion.emaUpdate(a, b, 0.999, 0); // d = min(0.999, 1/10) = 0.1
         float[] got = a.getParameters().get(0).getValue().getArray().toFloatArray();
         float[] expect = w0.mul(0.1f).add(m.mul(0.9f)).toFloatArray();
-        assertArrayEquals(expect, got, 1e-6f);
+        assertArrayEquals(expect, got, (float) FLOAT32_ATOL);
         Diffusion.copyParameters(b, a);
         assertArrayEquals(m.toFloatArray(), a.getParameters().get(0).getValue().getArray().toFloatArray(), 0f);
     }

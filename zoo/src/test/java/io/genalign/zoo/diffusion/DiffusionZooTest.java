@@ -11,6 +11,7 @@ import io.genalign.core.testing.GenalignTestBase;
 import io.genalign.zoo.ModelManifest;
 import io.genalign.zoo.Zoo;
 import io.genalign.zoo.ZooDiffusion;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The shipped diffusion model: sha256-checked loading, its manifest's figures, and its sampler's contract. */
@@ -31,7 +32,7 @@ class DiffusionZooTest extends GenalignTestBase {
         try (ZooDiffusion g = Zoo.diffusion(manager)) {
             ZooDiffusion fast = g.withSampler(new DdimSampler(Diffusion.schedule(), 4, Diffusion.GUIDANCE));
             NDArray z = manager.randomNormal(new Shape(2, 1, 28, 28));
-            Condition c = Condition.of(java.util.List.of("bag", "sneaker"), new int[] {8, 7});
+            Condition c = Condition.of(List.of("bag", "sneaker"), new int[] {8, 7});
             NDArray a = fast.generate(z, c);
             NDArray b = fast.generate(z, c);
             assertEquals(new Shape(2, 1, 28, 28), a.getShape());

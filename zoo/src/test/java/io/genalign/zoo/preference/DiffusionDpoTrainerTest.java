@@ -1,5 +1,6 @@
 package io.genalign.zoo.preference;
 
+import static io.genalign.core.testing.Tolerances.FLOAT32_ATOL;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,15 +12,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import io.genalign.core.optim.AdamW;
 import io.genalign.core.preference.Divergence;
 import io.genalign.core.preference.PreferencePairs;
 import io.genalign.core.testing.GenalignTestBase;
+import io.genalign.core.testing.LiveArrays;
 import io.genalign.zoo.diffusion.Diffusion;
 import io.genalign.zoo.diffusion.NoiseSchedule;
+import io.genalign.zoo.train.CheckpointStore;
+import io.genalign.zoo.train.WorkFolder;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,8 +90,8 @@ class DiffusionDpoTrainerTest extends GenalignTestBase {
         NDArray noisePart = s.noisy(zero, eps, t);
         NDArray restW = b.x().get("0:3").sub(s.noisy(w, zero, t));
         NDArray restL = b.x().get("3:").sub(s.noisy(l, zero, t));
-        assertEquals(0f, restW.sub(noisePart).abs().max().getFloat(), 1e-6f);
-        assertEquals(0f, restL.sub(noisePart).abs().max().getFloat(), 1e-6f);
+        assertEquals(0f, restW.sub(noisePart).abs().max().getFloat(), (float) FLOAT32_ATOL);
+        assertEquals(0f, restL.sub(noisePart).abs().max().getFloat(), (float) FLOAT32_ATOL);
         assertEquals(new Shape(6, 11), b.cond().getShape());
     }
 
@@ -100,7 +108,7 @@ class DiffusionDpoTrainerTest extends GenalignTestBase {
         assertTrue(rest.resumed());
         assertEquals(2, rest.resumedAt());
         assertEquals(3, rest.history().size());
-        assertEquals(whole.history().get(2).loss(), rest.history().get(2).loss(), 1e-6);
+        assertEquals(whole.history().get(2).loss(), rest.history().get(2).loss(), FLOAT32_ATOL);
         assertArrayEquals(Files.readAllBytes(whole.policyWeights()), Files.readAllBytes(rest.policyWeights()));
     }
 
@@ -108,7 +116,7 @@ class DiffusionDpoTrainerTest extends GenalignTestBase {
     void pairOrderCoversEveryPairOncePerEpoch() {
         int[] first = DiffusionDpoTrainer.pairIndices(6, 6, 3, 0);
         int[] sorted = first.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, sorted);
         assertArrayEquals(first, DiffusionDpoTrainer.pairIndices(6, 6, 3, 0), "seeded");
     }
@@ -148,16 +156,16 @@ class DiffusionDpoTrainerTest extends GenalignTestBase {
         for (int k = 1; k <= filesPerCheckpoint + 2; k++) {
             Path work = tmp.resolve("crash-" + k);
             int crashAt = k;
-            io.genalign.zoo.train.CheckpointStore.setCrashHookForTests((step, written) -> {
+            CheckpointStore.setCrashHookForTests((step, written) -> {
                 if (step == 2 && written == crashAt) {
-                    throw new java.io.IOException("simulated kill after file " + written + " of checkpoint 2");
+                    throw new IOException("simulated kill after file " + written + " of checkpoint 2");
                 }
             });
             try {
-                assertThrows(java.io.IOException.class, () -> DiffusionDpoTrainer.train(base, pairs, options(d, 3),
+                assertThrows(IOException.class, () -> DiffusionDpoTrainer.train(base, pairs, options(d, 3),
                         work, null));
             } finally {
-                io.genalign.zoo.train.CheckpointStore.setCrashHookForTests(null);
+                CheckpointStore.setCrashHookForTests(null);
             }
             DiffusionDpoTrainer.Result resumed = DiffusionDpoTrainer.train(base, pairs, options(d, 3), work, null);
             assertTrue(resumed.resumed());
@@ -176,17 +184,40 @@ class DiffusionDpoTrainerTest extends GenalignTestBase {
         PreferencePairs.PairSet pairs = PreferencePairs.PairSet.synthetic(4, 4, new Shape(1, 28, 28));
         Path work = tmp.resolve("w");
         DiffusionDpoTrainer.train(base, pairs, options(Divergence.reverseKl(), 2), work, null);
-        io.genalign.zoo.train.WorkFolder.RefusedException e = assertThrows(
-                io.genalign.zoo.train.WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(base, pairs,
+        WorkFolder.RefusedException e = assertThrows(
+                WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(base, pairs,
                         options(Divergence.forwardKl(), 2), work, null));
         assertTrue(e.getMessage().contains("--divergence reverse-kl there, forward-kl now")
                 && e.getMessage().contains("--overwrite"), e.getMessage());
-        e = assertThrows(io.genalign.zoo.train.WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(base,
+        e = assertThrows(WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(base,
                 pairs, options(Divergence.reverseKl(), 1), work, null));
         assertTrue(e.getMessage().contains("step 2, beyond the 1 steps"), e.getMessage());
         PreferencePairs.PairSet other = PreferencePairs.PairSet.synthetic(4, 5, new Shape(1, 28, 28));
-        e = assertThrows(io.genalign.zoo.train.WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(base,
+        e = assertThrows(WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(base,
                 other, options(Divergence.reverseKl(), 2), work, null));
         assertTrue(e.getMessage().contains("pairs "), e.getMessage());
+    }
+
+    /** The DPO step frees its temporaries: the run's manager holds as many arrays after step 3 as after step 6. */
+    @Test
+    void stepsLeaveNoArraysBehind() throws Exception {
+        byte[] base = baseWeights();
+        PreferencePairs.PairSet pairs = PreferencePairs.PairSet.synthetic(6, 1, new Shape(1, 28, 28));
+        DpoOptions o = options(Divergence.reverseKl(), 6);
+        try (NDManager m = manager.newSubManager()) {
+            Block policy = DiffusionDpoTrainer.load(m, base, true);
+            Block reference = DiffusionDpoTrainer.load(m, base, false);
+            AdamW adam = new AdamW(m, o.weightDecay());
+            ParameterStore ps = new ParameterStore(m, false);
+            int afterThird = 0;
+            for (int step = 0; step < 6; step++) {
+                DiffusionDpoTrainer.step(m, ps, policy, reference, adam, o.loss(), Diffusion.schedule(), pairs, o,
+                        step);
+                if (step == 2) {
+                    afterThird = LiveArrays.count(m);
+                }
+            }
+            assertEquals(afterThird, LiveArrays.count(m));
+        }
     }
 }

@@ -8,7 +8,11 @@ import io.genalign.zoo.data.FashionMnist;
 import io.genalign.zoo.data.IdxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,10 +30,11 @@ class ZooTrainerSmokeTest {
         TrainOptions base = TrainOptions.defaults(model);
         TrainOptions o = new TrainOptions(2, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 1);
         Path work = tmp.resolve("work");
-        ZooTrainer.Result first = ZooTrainer.train(model, work, o, data, null);
+        ZooTrainer.Result first = ZooTrainer.train(model, work, o, data, null, false,
+                (f, m, h) -> Files.writeString(f, m + " " + h.size() + " steps"));
         assertFalse(first.resumed());
         assertEquals(2, new CheckpointStore(work.resolve("checkpoints")).latest().orElseThrow().step());
-        assertTrue(Files.exists(work.resolve("loss-curve.png")));
+        assertEquals(model + " 2 steps", Files.readString(work.resolve(ZooTrainer.LOSS_CURVE)), "the plotter draws the history");
         List<String> losses = Files.readAllLines(work.resolve("losses.csv"));
         assertEquals(3, losses.size(), "header + 2 steps");
         for (Path w : first.weights().values()) {
@@ -51,7 +56,7 @@ class ZooTrainerSmokeTest {
      * step AUX_START, resumed for two steps; the class cross-entropies appear in losses.csv from then on, finite,
      * and the earlier step's cells for them are NaN (not computed).
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void ganSecondPhaseAddsTheClassTerms() throws Exception {
         FashionMnist data = FashionMnist.load(IdxTest.fakeFashionMnist(Files.createDirectories(tmp.resolve("data")),
                 16, false));
@@ -59,8 +64,8 @@ class ZooTrainerSmokeTest {
         Path work = tmp.resolve("work");
         ZooTrainer.train("gan", work, new TrainOptions(1, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 1),
                 data, null);
-        relabel(work, ZooTrainer.AUX_START);
-        ZooTrainer.train("gan", work, new TrainOptions(ZooTrainer.AUX_START + 2, 4, base.learningRate(), base.beta1(),
+        relabel(work, GanRecipe.AUX_START);
+        ZooTrainer.train("gan", work, new TrainOptions(GanRecipe.AUX_START + 2, 4, base.learningRate(), base.beta1(),
                 base.seed(), 0, 16, 1), data, null);
         List<String> lines = Files.readAllLines(work.resolve("losses.csv"));
         assertEquals(List.of("step", "d_loss", "g_loss", "ce_real", "ce_fake"), List.of(lines.get(0).split(",")));
@@ -82,7 +87,7 @@ class ZooTrainerSmokeTest {
     static void relabel(Path work, int step) throws Exception {
         CheckpointStore store = new CheckpointStore(work.resolve("checkpoints"));
         CheckpointStore.Checkpoint c = store.latest().orElseThrow();
-        java.util.Map<String, CheckpointStore.FileWriter> files = new java.util.LinkedHashMap<>();
+        Map<String, CheckpointStore.FileWriter> files = new LinkedHashMap<>();
         try (var s = Files.list(c.dir())) {
             for (Path f : s.sorted().toList()) {
                 if (!f.getFileName().toString().equals(CheckpointStore.MANIFEST)) {
@@ -98,7 +103,7 @@ class ZooTrainerSmokeTest {
      * weights), a folder made with other options, a non-empty folder it did not make, and never replaces a
      * losses.csv it did not write; --overwrite (startAgain) begins again.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void workFoldersMatchTheirOptions() throws Exception {
         FashionMnist data = FashionMnist.load(IdxTest.fakeFashionMnist(Files.createDirectories(tmp.resolve("data")),
                 16, false));
@@ -106,14 +111,14 @@ class ZooTrainerSmokeTest {
         TrainOptions three = new TrainOptions(3, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 1);
         Path work = tmp.resolve("work");
         ZooTrainer.train("classifier-b", work, three, data, null);
-        WorkFolder.RefusedException e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class,
+        WorkFolder.RefusedException e = Assertions.assertThrows(WorkFolder.RefusedException.class,
                 () -> ZooTrainer.train("classifier-b", work, three.withSteps(2), data, null));
         assertTrue(e.getMessage().contains("checkpoint at step 3, beyond the 2 steps") && e.getMessage().contains(
                 "--overwrite"), e.getMessage());
-        e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
+        e = Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
                 "classifier-b", work, new TrainOptions(3, 4, 0.5f, base.beta1(), base.seed(), 0, 16, 1), data, null));
         assertTrue(e.getMessage().contains("learning rate"), e.getMessage());
-        e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
+        e = Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
                 "classifier-a", work, three, data, null));
         assertTrue(e.getMessage().contains("zoo train classifier-b"), e.getMessage());
         ZooTrainer.Result again = ZooTrainer.train("classifier-b", work, three.withSteps(2), data, null, true);
@@ -121,14 +126,14 @@ class ZooTrainerSmokeTest {
         assertEquals(3, Files.readAllLines(work.resolve("losses.csv")).size(), "header + 2 steps of the new run");
 
         Files.writeString(work.resolve("losses.csv"), "my own notes\n");
-        e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
+        e = Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
                 "classifier-b", work, three, data, null));
         assertTrue(e.getMessage().contains("losses.csv was not written by genalign"), e.getMessage());
         assertEquals("my own notes\n", Files.readString(work.resolve("losses.csv")));
 
         Path foreign = Files.createDirectories(tmp.resolve("foreign"));
         Files.writeString(foreign.resolve("losses.csv"), "a user's table");
-        e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
+        e = Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
                 "classifier-b", foreign, three, data, null, true));
         assertTrue(e.getMessage().contains("not made by genalign"), e.getMessage());
         assertEquals("a user's table", Files.readString(foreign.resolve("losses.csv")));

@@ -1,8 +1,10 @@
 // Reproduces PRNO's sporadic non-finite gradient (docs/regularizers.md, "Known issue"): N value + gradient calls
 // of the default PRNO on a (8, 16, 7, 7) latent that takes a small normalised descent step each call; on the first
 // non-finite gradient it re-evaluates the same input and prints the sequential term's parts. Run from the repository
-// root after a build:  java -Dai.djl.offline=true -cp "cli/target/genalign-cli.jar:cli/target/lib/*" docs/tools/PrnoStress.java 3000
+// root after a build:  java -Dai.djl.offline=true -cp "cli/target/genalign-cli.jar:cli/target/lib/*" bench/src/main/java/io/genalign/bench/tools/PrnoStress.java 3000
 // (add a second argument to use the sequential term only, without the 100 shuffles).
+package io.genalign.bench.tools;
+
 import ai.djl.ndarray.*;
 import ai.djl.ndarray.types.*;
 import io.genalign.core.gaussianity.*;

@@ -3,6 +3,8 @@
 //   bash docs/models/compare-generators.sh WORK6000/generator.params shipped
 // where WORK6000 comes from `./genalign zoo train gan --steps 6000 --work WORK6000` and "shipped" means the
 // generator inside genalign. Needs Fashion-MNIST (the test images) installed.
+package io.genalign.bench.tools;
+
 import ai.djl.ndarray.*;
 import io.genalign.zoo.*;
 import io.genalign.zoo.data.FashionMnist;

@@ -1,4 +1,4 @@
-package io.genalign.zoo.train;
+package io.genalign.zoo;
 
 import java.util.List;
 
