@@ -28,14 +28,14 @@ public record PromptsFile(Path file, List<String> prompts, Map<String, List<Inte
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(file + ": the prompts file is not UTF-8 text");
         }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
         return parse(file, text);
     }
 
     /** Parses the text of a prompts file ({@code file} only names it in messages). */
     public static PromptsFile parse(Path file, String text) {
+        if (text.startsWith("\uFEFF")) { // a byte-order mark
+            text = text.substring(1);
+        }
         Map<String, List<Integer>> lines = new LinkedHashMap<>();
         String[] all = text.split("\r?\n|\r", -1);
         for (int i = 0; i < all.length; i++) {

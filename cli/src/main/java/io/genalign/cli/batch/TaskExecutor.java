@@ -115,7 +115,7 @@ public final class TaskExecutor implements AutoCloseable {
     }
 
     /** The set's name, or the job's model spec when it could not be opened. */
-    String modelName() {
+    public String modelName() {
         return set != null ? set.name() : job.model();
     }
 
