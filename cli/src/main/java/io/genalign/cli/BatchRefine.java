@@ -43,8 +43,11 @@ public final class BatchRefine {
         RefineMethod m = RefineMethod.parse(method);
         RefineOptions o = RefineOptions.builder().optSteps(steps).build();
         synchronized (ENGINE_RNG) {
-            Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
             try (RefineSession s = new RefineSession(out, set)) {
+                if (m.isParticleFlow()) {
+                    s.half(prompt); // loads what the session reads first (loading may draw from the generator) ...
+                }
+                Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32))); // ... then seeds it
                 RefineSession.BatchResult r = s.refine(out, m, o, prompt, particles, seed, null, null);
                 Refinement.Result res = r.refinement();
                 return new Outcome(res.initialLatents(), res.finalLatents(), r.initialImages(), r.finalImages(),

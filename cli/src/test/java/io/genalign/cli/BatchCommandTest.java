@@ -139,6 +139,33 @@ class BatchCommandTest {
         }
     }
 
+    @Test
+    void refineRowsDoNotDependOnTheNumberOfWorkers() throws Exception {
+        Path prompts = tmp.resolve("r.txt");
+        Files.writeString(prompts, "sneaker\n");
+        String[] common = {"batch", "--method", "refine", "--prompts", prompts.toString(), "--seeds", "2", "--steps",
+                "2", "--particles", "4"};
+        GaussianityCommandTest.Run one = GaussianityCommandTest.run(concat(common, "--workers", "1", "--out",
+                tmp.resolve("r1").toString()));
+        assertEquals(0, one.code(), one.err() + one.out());
+        GaussianityCommandTest.Run two = GaussianityCommandTest.run(concat(common, "--workers", "2", "--out",
+                tmp.resolve("r2").toString()));
+        assertEquals(0, two.code(), two.err() + two.out());
+        Map<String, TaskResult> a = rows(tmp.resolve("r1"));
+        Map<String, TaskResult> b = rows(tmp.resolve("r2"));
+        assertEquals(2, a.size());
+        for (String id : a.keySet()) {
+            assertEquals(same(a.get(id)), same(b.get(id)));
+        }
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
     static Path repoRoot() {
         for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("examples/tiny-t2i/genalign-model.json"))) {

@@ -132,7 +132,9 @@ public final class TaskExecutor implements AutoCloseable {
             EngineBootstrap.ensureOffline();
             ModelSet s = Models.open(job.model());
             try {
-                EngineBootstrap.start(0);
+                synchronized (GRADIENTS) { // start() reseeds the engine's generator: not while a refine draws from it
+                    EngineBootstrap.start(0);
+                }
                 s.generator();
                 for (String n : job.targets().keySet()) {
                     reward(s, n);
