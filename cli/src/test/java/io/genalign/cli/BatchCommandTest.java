@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code genalign batch} with the local runner: the built-in model over 2 prompts × 2 seeds plus a prompt it does not
- * know (reported as failed, the batch goes on), a resumed run after a task's result was deleted, a refused --out of
- * another job, the own-model fixture folder over the committed example prompts, and sample.
+ * know (reported as failed, the batch goes on) with 2 worker processes, a resumed run after a task's result was
+ * deleted, a refused --out of another job, refine rows equal with 1 worker (in this JVM) and 2 worker processes, the
+ * own-model fixture folder over the committed example prompts, and sample.
  */
 class BatchCommandTest {
     @TempDir
@@ -110,7 +111,7 @@ class BatchCommandTest {
         Path out = tmp.resolve("t2i");
         GaussianityCommandTest.Run r = GaussianityCommandTest.run("batch", "--model",
                 root.resolve("examples/tiny-t2i").toString(), "--prompts",
-                root.resolve("examples/prompts/tiny-t2i.txt").toString(), "--seeds", "1", "--steps", "2", "--out",
+                root.resolve("examples/prompts/tiny-t2i.txt").toString(), "--seeds", "1", "--steps", "2", "--workers", "1", "--out",
                 out.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         Map<String, TaskResult> rows = rows(out);
@@ -129,7 +130,7 @@ class BatchCommandTest {
         Files.writeString(prompts, "bag\n");
         Path out = tmp.resolve("s");
         GaussianityCommandTest.Run r = GaussianityCommandTest.run("batch", "--method", "sample", "--prompts",
-                prompts.toString(), "--seeds", "2", "--out", out.toString());
+                prompts.toString(), "--seeds", "2", "--workers", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         Map<String, TaskResult> rows = rows(out);
         assertEquals(2, rows.size());
