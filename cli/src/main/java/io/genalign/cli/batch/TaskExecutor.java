@@ -130,7 +130,7 @@ public final class TaskExecutor implements AutoCloseable {
             long t0 = System.nanoTime();
             configureThreads(job.threads());
             EngineBootstrap.ensureOffline();
-            ModelSet s = Models.open(job.model());
+            ModelSet s = Models.open(modelOnThisMachine(job.model()));
             try {
                 synchronized (GRADIENTS) { // start() reseeds the engine's generator: not while a refine draws from it
                     EngineBootstrap.start(0);
@@ -152,6 +152,23 @@ public final class TaskExecutor implements AutoCloseable {
             loadSeconds = (System.nanoTime() - t0) / 1e9;
         }
         return set;
+    }
+
+    /**
+     * Where the job's model folder is on this machine: the driver's absolute path when it exists here (a shared
+     * filesystem), else a folder of the same name in the working directory (what {@code spark-submit --archives
+     * model.tgz#NAME} unpacks for each executor), else the driver's path (whose error then names it).
+     */
+    public static String modelOnThisMachine(String model) {
+        if (Models.BUILTIN.equals(model)) {
+            return model;
+        }
+        Path p = Path.of(model);
+        if (Files.isDirectory(p) || p.getFileName() == null) {
+            return model;
+        }
+        Path local = Path.of(p.getFileName().toString()).toAbsolutePath();
+        return Files.isDirectory(local) ? local.toString() : model;
     }
 
     private Reward reward(ModelSet s, String name) {
