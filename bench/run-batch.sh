@@ -29,7 +29,7 @@ ok = [r for r in rows if r["status"] == "ok"]
 task = sum(float(r["wall_s"]) for r in ok)
 run = json.load(open(out + "/run.json"))
 stats = run["results"]["stats"]
-inner = run["timings"]["run"] if "timings" in run else float("nan")
+inner = run.get("timings_seconds", {}).get("run", float("nan"))
 loads = stats.get("model_load_seconds", [])
 print(f"{name}: {len(ok)}/{len(rows)} ok; process wall {t1 - t0:.1f}s; batch run {inner:.1f}s; "
       f"sum of task walls {task:.1f}s ({task / max(1, len(ok)):.3f}s/task); "

@@ -111,6 +111,7 @@ public final class BatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        Provenance prov = Provenance.start("batch", spec.commandLine().getParseResult().originalArgs());
         if (seeds < 1 || seeds > 100_000) {
             throw new IllegalArgumentException("--seeds must be in 1..100000, got " + seeds);
         }
@@ -236,7 +237,6 @@ public final class BatchCommand implements Callable<Integer> {
         double wall = (System.nanoTime() - t0) / 1e9;
         String command = "genalign batch " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BatchReport.writeReport(job, pf.prompts(), rows, tables, runnerName, command);
-        Provenance prov = Provenance.start("batch", spec.commandLine().getParseResult().originalArgs());
         prov.config("job", jobJson).timing("run", wall).result("runner", runnerName).result("stats", stats)
                 .result("tasks", tasks.size()).result("ran", pending.size())
                 .result("ok", rows.stream().filter(TaskResult::ok).count())
