@@ -34,7 +34,7 @@ import java.util.Map;
  * @param ksAfter        the same at the end
  * @param stdBefore      the latents' standard deviation at the start
  * @param stdAfter       the same at the end
- * @param wallSeconds    the task's wall time (model loading excluded)
+ * @param wallSeconds    the task's wall time (model loading and waiting for another task's gradients excluded)
  * @param image          the task's image, relative to the output folder (before | after)
  * @param fingerprint    the task's fingerprint (model provenance, options, seed)
  */
