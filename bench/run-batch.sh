@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The genalign batch benchmark: the same 64 tasks (8 built-in classes x 8 seeds, align, --steps 20) through the local
-# runner (1 and 2 workers) and Spark local[2], each into a fresh folder, plus a resumed rerun (nothing to do) and an
+# runner (1 worker with 2 and with 1 intra-op threads, 2 worker processes) and Spark local[2], each into a fresh
+# folder, plus a resumed rerun (nothing to do), Spark on a finished folder (its fixed cost) and an
 # strace of a small Spark run listing every socket address the JVM connects or binds to. Prints the figures that
-# bench/results/batch.md reports. Usage: bash bench/run-batch.sh [SEEDS] [STEPS]   (defaults 8 and 20)
+# bench/results/batch.md reports. Usage: bash bench/run-batch.sh [SEEDS] [STEPS]   (defaults 8 and 20; the results
+# file used 8 and 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds="${1:-8}"
@@ -37,9 +39,11 @@ print(f"{name}: {len(ok)}/{len(rows)} ok; process wall {t1 - t0:.1f}s; batch run
 PY
 }
 run local-1 --workers 1
+GENALIGN_JAVA_OPTS=-Dai.djl.pytorch.num_threads=1 run local-1t --workers 1   # the same with 1 intra-op thread
 run local-2 --workers 2
 run spark-2 --spark-master 'local[2]'
 run local-2 --workers 2   # resume: every task is done, nothing runs
+run local-1t --spark-master 'local[2]'   # Spark on a finished folder: session start + Parquet + report, no task
 echo "identical rows local-2 vs spark-2 (all columns but wall_s):"
 python3 - "$work" <<'PY'
 import csv, sys
