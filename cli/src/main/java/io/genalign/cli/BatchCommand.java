@@ -235,7 +235,7 @@ public final class BatchCommand implements Callable<Integer> {
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        String command = "genalign batch " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "genalign " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BatchReport.writeReport(job, pf.prompts(), rows, tables, runnerName, command);
         prov.config("job", jobJson).timing("run", wall).result("runner", runnerName).result("stats", stats)
                 .result("tasks", tasks.size()).result("ran", pending.size())
