@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
 @Command(name = "genalign", mixinStandardHelpOptions = true, versionProvider = GenalignCli.VersionProvider.class,
         description = "Align pretrained generative image models with what people want.",
         subcommands = {AlignCommand.class, DpoCommand.class, ExperimentCommand.class, GaussianityCommand.class, PairsCommand.class,
-                RefineCommand.class, SampleCommand.class, ZooCommand.class, CommandLine.HelpCommand.class})
+                RefineCommand.class, SampleCommand.class, ZooCommand.class, BatchCommand.class, CommandLine.HelpCommand.class})
 public final class GenalignCli implements Runnable {
     /** Exit code for bad input: missing or corrupt files, invalid values, unknown names. */
     public static final int EXIT_BAD_INPUT = 2;
