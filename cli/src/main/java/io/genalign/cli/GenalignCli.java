@@ -1,5 +1,6 @@
 package io.genalign.cli;
 
+import io.genalign.api.Models;
 import io.genalign.cli.support.BadInputException;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Versions;
@@ -81,7 +82,9 @@ public final class GenalignCli implements Runnable {
                     continue;
                 }
                 Object v = o.getValue();
-                if (v instanceof Path p) {
+                if (o.longestName().equals("--model") && v instanceof String s && !Models.BUILTIN.equals(s)) {
+                    inputs.add(Path.of(s)); // a model folder is read, never replaced
+                } else if (v instanceof Path p) {
                     inputs.add(p);
                 } else if (v instanceof Collection<?> c) {
                     for (Object x : c) {

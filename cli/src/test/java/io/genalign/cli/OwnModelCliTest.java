@@ -154,6 +154,25 @@ class OwnModelCliTest {
         assertFalse(Files.exists(tmp.resolve("e")));
     }
 
+    @Test
+    void overwriteNeverReplacesTheModelFolderItReads() throws Exception {
+        Path run = tmp.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve(".genalign-run.json"), "{}"); // looks like a run folder genalign made
+        Path model = run.resolve("model");
+        Files.createDirectories(model);
+        Path copy = copyFixture();
+        try (Stream<Path> s = Files.list(copy)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, model.resolve(f.getFileName()));
+            }
+        }
+        String e = bad("align", "--model", model.toString(), "--reward", "clip-score", "--steps", "1", "--seeds", "1",
+                "--out", run.toString(), "--overwrite");
+        assertTrue(e.contains("--overwrite") || e.contains("reads"), e);
+        assertTrue(Files.isRegularFile(model.resolve("genalign-model.json")), "the model folder is intact");
+    }
+
     private Path copyFixture() throws IOException {
         Path dir = Files.createTempDirectory(tmp, "model");
         try (Stream<Path> s = Files.list(fixture)) {
