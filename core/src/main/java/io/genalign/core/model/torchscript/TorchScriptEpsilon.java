@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.ParameterList;
+import ai.djl.pytorch.jni.JniUtils;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.PromptTokenizer;
 import java.io.IOException;
@@ -30,6 +31,10 @@ import java.util.function.UnaryOperator;
  * own serialiser through DJL's {@code JniUtils.writeModule}); PyTorch's {@code torch.jit.load} reads it.
  */
 public final class TorchScriptEpsilon implements AutoCloseable {
+    /** DJL's setting of libtorch's graph-executor optimisation (system property {@code ai.djl.pytorch.graph_optimizer}). */
+    private static final boolean GRAPH_OPTIMIZER_DEFAULT = Boolean.parseBoolean(System.getProperty(
+            "ai.djl.pytorch.graph_optimizer", "true"));
+
     private final TorchScriptModule module;
     private final Shape imageShape;
 
@@ -71,7 +76,16 @@ public final class TorchScriptEpsilon implements AutoCloseable {
         for (int i = 0; i < t.length; i++) {
             tt[i] = t[i];
         }
-        NDArray eps = module.forward(new NDList(x, x.getManager().create(tt)), condition);
+        NDArray eps;
+        // libtorch's profiling graph executor swaps in optimised graphs after the first calls of a module, which
+        // changes float rounding with the call count: a resumed run would then not follow the uninterrupted one.
+        // Off for this call (the setting is per thread), back to DJL's setting afterwards.
+        JniUtils.setGraphExecutorOptimize(false);
+        try {
+            eps = module.forward(new NDList(x, x.getManager().create(tt)), condition);
+        } finally {
+            JniUtils.setGraphExecutorOptimize(GRAPH_OPTIMIZER_DEFAULT);
+        }
         if (!eps.getShape().equals(x.getShape())) {
             throw new IllegalStateException(module.label() + ": forward returned " + eps.getShape() + " for x_t "
                     + x.getShape() + "; an epsilon network returns x_t's shape");
