@@ -341,6 +341,9 @@ public final class ModelFolder {
             all.add(realSamples);
         }
         all.addAll(embeddings.values());
+        if (diffusion != null) {
+            all.add(diffusion.module().file());
+        }
         return all;
     }
 
