@@ -5,7 +5,7 @@
 
 REPORT_DIR is the dpo report folder: it holds policy.pt (the fine-tuned network) and check/ with the inputs
 (x.npy, t.npy, token_ids.npy when the network takes token ids) and genalign's output eps.npy of the fine-tuned
-network. The script runs torch.jit.load(policy.pt) on the same inputs and requires
+network as it was in memory at the end of training. The script runs torch.jit.load(policy.pt) on the same inputs and requires
 max |eps_pytorch - eps_genalign| <= rtol * max |eps_genalign| (rtol 1e-5 by default). Exit status 0 when it holds.
 It also reports how far policy.pt is from the base network (eps.pt beside this script), so a run that did not
 change the weights is visible.

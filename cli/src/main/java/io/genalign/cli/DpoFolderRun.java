@@ -140,7 +140,17 @@ final class DpoFolderRun {
                     scoreBefore = j.score(before, evalCond);
                 }
                 prov.timing("evaluate_before", (System.nanoTime() - t0) / 1e9);
-                DiffusionDpoTrainer.Result r = DiffusionDpoTrainer.train(family, baseBytes, set2, o, work, null);
+                Path checkDir = folder.file("check");
+                DiffusionDpoTrainer.Result r = DiffusionDpoTrainer.train(family, baseBytes, set2, o, work,
+                        new DiffusionDpoTrainer.Listener() {
+                            @Override
+                            public void onStep(StepMetrics metrics, int total) {}
+
+                            @Override
+                            public void onEnd(EpsilonModel policy) throws IOException {
+                                writeCheck(checkDir, set, spec, policy, prompts, c.seed);
+                            }
+                        });
                 prov.timing("train", r.seconds()).result("resumed_at_step", r.resumed() ? r.resumedAt() : null);
                 t0 = System.nanoTime();
                 NDArray after;
@@ -151,7 +161,6 @@ final class DpoFolderRun {
                 }
                 prov.timing("evaluate_after", (System.nanoTime() - t0) / 1e9);
                 Files.copy(r.policyWeights(), folder.file("policy.pt"));
-                writeCheck(folder.file("check"), set, spec, r.policyWeights(), prompts, c.seed);
                 Map<String, Object> figs = report(folder, d, o, j, r.history(), before, after, scoreBefore, scoreAfter,
                         set2.size(), EVAL_PER_PROMPT, set.name(), samplerText);
                 prov.result("figures", figs);
@@ -212,10 +221,11 @@ final class DpoFolderRun {
 
     /**
      * check/: x.npy (4, C, H, W) float32, t.npy (4) and, for token conditions, token_ids.npy (4, L) (float64
-     * holding integers), prompts.txt, and eps.npy: genalign's output of the fine-tuned network reloaded from
-     * policy.pt, for {@code check_dpo_output.py}.
+     * holding integers), prompts.txt, and eps.npy: genalign's output of the fine-tuned network as it is in memory
+     * at the end of training, for {@code check_dpo_output.py} (PyTorch on policy.pt) and the CLI test (policy.pt
+     * reloaded through the adapter).
      */
-    static void writeCheck(Path dir, FolderModelSet set, ModelFolder.DiffusionSpec spec, Path policy,
+    static void writeCheck(Path dir, FolderModelSet set, ModelFolder.DiffusionSpec spec, EpsilonModel policy,
                            List<Condition> prompts, long seed) throws IOException {
         Files.createDirectories(dir);
         int n = CHECK_T.length;
@@ -231,10 +241,10 @@ final class DpoFolderRun {
             ids[i] = prompts.get(i % prompts.size()).classId(0);
         }
         Condition cond = Condition.of(p, ids);
-        try (NDManager m = Tensors.newManager(); var eps = set.loadEpsilon(policy, false)) {
+        try (NDManager m = Tensors.newManager()) {
             Engine.getInstance().setRandomSeed((int) (seed + 991));
             NDArray x = m.randomNormal(new Shape(n).addAll(set.imageShape()), DataType.FLOAT32);
-            NDArray y = eps.predict(x, t, cond);
+            NDArray y = policy.predict(new ParameterStore(m, false), x, t, cond, false).stopGradient();
             Npy.writeNDArray(dir.resolve("x.npy"), x);
             Npy.writeNDArray(dir.resolve("eps.npy"), y);
         }

@@ -92,6 +92,27 @@ class DpoFolderCliTest extends GenalignTestBase {
         assertTrue(refused.err().contains("--divergence js there, reverse-kl now"), refused.err());
     }
 
+    /** pairs --sampler diffusion on a folder, then dpo --pairs on them (text pairs: class -1). */
+    @Test
+    void pairsFromTheFoldersDiffusionSamplerTrain() throws Exception {
+        Path pairs = tmp.resolve("pairs");
+        GaussianityCommandTest.Run p = GaussianityCommandTest.run("pairs", "--model", fixture().toString(),
+                "--sampler", "diffusion", "--prompt", "a blue car on a road", "--per-prompt", "2", "--out",
+                pairs.toString());
+        assertEquals(0, p.code(), p.err() + p.out());
+        List<String> lines = Files.readAllLines(pairs.resolve("pairs.csv"));
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(1).startsWith("a blue car on a road,-1,"), lines.get(1));
+        JsonNode prov = new ObjectMapper().readTree(pairs.resolve("provenance.json").toFile());
+        assertEquals("diffusion", prov.get("config").get("sampler").asText());
+        Path out = tmp.resolve("run");
+        GaussianityCommandTest.Run r = GaussianityCommandTest.run("dpo", "--model", fixture().toString(),
+                "--divergence", "alpha:0.5", "--pairs", pairs.toString(), "--steps", "2", "--batch", "2",
+                "--prompt", "a blue car on a road", "--ddim-steps", "2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(Files.size(out.resolve("policy.pt")) > 10_000);
+    }
+
     @Test
     void badInputExitsWith2() throws Exception {
         GaussianityCommandTest.Run noPairs = GaussianityCommandTest.run("dpo", "--model", fixture().toString(),

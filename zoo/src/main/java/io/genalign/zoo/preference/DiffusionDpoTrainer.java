@@ -44,8 +44,9 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Fine-tunes the zoo's diffusion model on preference pairs with Diffusion-DPO generalised to an f-divergence
- * ({@link FDpoLoss}).
+ * Fine-tunes a diffusion model's epsilon network on preference pairs with Diffusion-DPO generalised to an
+ * f-divergence ({@link FDpoLoss}): the zoo's UNet ({@link BuiltinEpsilon}) or a model folder's TorchScript network
+ * ({@link FolderEpsilon}), both through {@link EpsilonModel} and the same step.
  *
  * <p>Each step draws {@code pairsPerStep} pairs (a seeded shuffle per epoch), one timestep t ~ U{0..T−1} and one
  * noise eps per pair, <b>shared by the winner and the loser</b>, and forms x_t of both. The trainable policy and
@@ -67,6 +68,12 @@ public final class DiffusionDpoTrainer {
     /** Called after every step. */
     public interface Listener {
         void onStep(StepMetrics metrics, int total);
+
+        /**
+         * Called once at the end with the fine-tuned policy in memory (after its weights were saved), e.g. to
+         * record its outputs; the policy is closed afterwards.
+         */
+        default void onEnd(EpsilonModel policy) throws IOException {}
     }
 
     /**
@@ -230,6 +237,9 @@ public final class DiffusionDpoTrainer {
                 }
                 Path out = workDir.resolve(weights);
                 family.save(policy, out);
+                if (listener != null) {
+                    listener.onEnd(policy);
+                }
                 return new Result(out, history, resumed, start, (System.nanoTime() - t0) / 1e9);
             }
         }
