@@ -125,7 +125,7 @@ class FolderDpoTest extends GenalignTestBase {
                     tmp.resolve("b"), null);
             assertTrue(resumed.resumed());
             assertEquals(2, resumed.resumedAt());
-            assertEquals(full.history().get(3).loss(), resumed.history().get(3).loss(), 1e-6);
+            assertEquals(full.history().get(3).loss(), resumed.history().get(3).loss(), 0.0, "bit-identical loss");
             NDArray x = manager.randomNormal(new Shape(2, 3, 32, 32));
             Condition c = Condition.of(List.of(PROMPTS[0], PROMPTS[1]), new int[] {-1, -1});
             ParameterStore ps = new ParameterStore(manager, false);
@@ -133,7 +133,7 @@ class FolderDpoTest extends GenalignTestBase {
                  EpsilonModel b = fam.load(manager, resumed.policyWeights(), false)) {
                 float d = a.predict(ps, x, new int[] {10, 600}, c, false).sub(b.predict(ps, x, new int[] {10, 600}, c,
                         false)).abs().max().getFloat();
-                assertTrue(d <= 1e-6f, "resumed differs by " + d);
+                assertEquals(0f, d, 0f, "resumed differs by " + d);
             }
             // another divergence in the same work folder is refused
             assertThrows(io.genalign.zoo.train.WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(fam,
