@@ -62,7 +62,8 @@ import picocli.CommandLine;
  * folder is written atomically at the end; the work folder is then kept.
  */
 @Command(name = "dpo", mixinStandardHelpOptions = true,
-        description = {"Fine-tune the built-in diffusion model on preference pairs (Diffusion-DPO with an "
+        description = {"Fine-tune a diffusion model (the built-in one, or a model folder's TorchScript epsilon network "
+                + "with --model DIR) on preference pairs (Diffusion-DPO with an "
                 + "f-divergence) and write a report folder.",
                 "Without --pairs, first makes pairs from the base model judged by --judge. Rerun the same command "
                 + "to resume after an interruption."})
@@ -73,6 +74,15 @@ public final class DpoCommand implements Callable<Integer> {
     @Option(names = "--divergence", required = true, description = "reverse-kl, forward-kl, js or alpha:A "
             + "(0 < A < 1).")
     String divergence;
+
+    @Option(names = "--model", paramLabel = "DIR|builtin", description = "builtin (default) or a model folder "
+            + "whose genalign-model.json has a diffusion section: its TorchScript epsilon network is fine-tuned and "
+            + "saved as policy.pt (TorchScript).")
+    String model = "builtin";
+
+    @Option(names = "--prompt", description = "With --model DIR: prompt(s) of the made pairs and the before/after "
+            + "samples, repeatable (default: every class of a class model, else the model's default prompt).")
+    List<String> prompts = new ArrayList<>();
 
     @Option(names = "--pairs", paramLabel = "DIR", description = "Preference-pair folder (see genalign pairs); "
             + "default: make --per-prompt pairs per class from the base model.")
@@ -148,6 +158,15 @@ public final class DpoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Divergence d = Divergence.parse(divergence);
+        if (!"builtin".equals(model)) {
+            DpoOptions o = DpoOptions.builder().setDivergence(d).optBetaDpo(beta).optBetaOut(betaOut)
+                    .optLearningRate(lr).optWeightDecay(weightDecay).optWarmupSteps(warmup).optGradClip(clip)
+                    .optSteps(steps).optPairsPerStep(batch).optSeed(seed).optCheckpointEvery(checkpointEvery).build();
+            return DpoFolderRun.run(this, d, o);
+        }
+        if (!prompts.isEmpty()) {
+            throw new BadInputException("--prompt applies to --model DIR only (the built-in model uses every class)");
+        }
         DdimSampler sampler = new DdimSampler(Diffusion.schedule(), ddimSteps, guidance);
         DpoOptions o = DpoOptions.builder().setDivergence(d).optBetaDpo(beta).optBetaOut(betaOut).optLearningRate(lr)
                 .optWeightDecay(weightDecay).optWarmupSteps(warmup).optGradClip(clip).optSteps(steps)

@@ -82,7 +82,8 @@ public final class PairsCommand implements Callable<Integer> {
         }
         try (ModelSet set = base != null ? Models.builtinDiffusion(base) : model.open()) {
             List<Condition> conditions = conditions(set, prompts);
-            String kind = sampler != null ? sampler : set.diffusionSampler().isPresent() ? "diffusion" : "generator";
+            // model folders default to their one-step generator even when they have a diffusion section
+            String kind = sampler != null ? sampler : model.isBuiltin() || base != null ? "diffusion" : "generator";
             if (base != null && !"diffusion".equals(kind)) {
                 throw new IllegalArgumentException("--base applies to --sampler diffusion only");
             }

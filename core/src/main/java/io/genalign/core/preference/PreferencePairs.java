@@ -181,8 +181,9 @@ public final class PreferencePairs {
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("class must be an integer, got '" + cells.get(1) + "'");
                 }
-                if (classId < 0) {
-                    throw new IllegalArgumentException("class must be >= 0, got " + classId);
+                if (classId < -1) {
+                    throw new IllegalArgumentException("class must be >= 0, or -1 for a prompt without a class "
+                            + "(text and embedding models), got " + classId);
                 }
                 if (check != null) {
                     String problem = check.problem(cells.get(0), classId);

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genalign.core.model.Condition;
 import io.genalign.core.optim.AdamW;
 import io.genalign.core.optim.GradientClipping;
 import io.genalign.core.preference.FDpoLoss;
@@ -43,8 +44,9 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Fine-tunes the zoo's diffusion model on preference pairs with Diffusion-DPO generalised to an f-divergence
- * ({@link FDpoLoss}).
+ * Fine-tunes a diffusion model's epsilon network on preference pairs with Diffusion-DPO generalised to an
+ * f-divergence ({@link FDpoLoss}): the zoo's UNet ({@link BuiltinEpsilon}) or a model folder's TorchScript network
+ * ({@link FolderEpsilon}), both through {@link EpsilonModel} and the same step.
  *
  * <p>Each step draws {@code pairsPerStep} pairs (a seeded shuffle per epoch), one timestep t ~ U{0..T−1} and one
  * noise eps per pair, <b>shared by the winner and the loser</b>, and forms x_t of both. The trainable policy and
@@ -66,6 +68,12 @@ public final class DiffusionDpoTrainer {
     /** Called after every step. */
     public interface Listener {
         void onStep(StepMetrics metrics, int total);
+
+        /**
+         * Called once at the end with the fine-tuned policy in memory (after its weights were saved), e.g. to
+         * record its outputs; the policy is closed afterwards.
+         */
+        default void onEnd(EpsilonModel policy) throws IOException {}
     }
 
     /**
@@ -147,23 +155,35 @@ public final class DiffusionDpoTrainer {
     }
 
     /**
-     * Trains.
+     * Trains the built-in UNet.
      *
      * @param baseWeights the starting weights (e.g. {@code Zoo.diffusionWeights()})
      * @param pairs       the preference pairs; their class ids must be 0..9
      */
     public static Result train(byte[] baseWeights, PreferencePairs.PairSet pairs, DpoOptions o, Path workDir,
                                Listener listener) throws IOException {
+        return train(BuiltinEpsilon.family(baseWeights), baseWeights, pairs, o, workDir, listener);
+    }
+
+    /**
+     * Trains any {@link EpsilonModel}: the built-in UNet or a model folder's TorchScript network.
+     *
+     * @param family    loads the policy (trainable) and the reference (frozen), saves the weights
+     * @param baseBytes the base weights' bytes, for the fingerprint
+     * @param pairs     the preference pairs; each must pass {@link EpsilonModel.Family#problem}
+     */
+    public static Result train(EpsilonModel.Family family, byte[] baseBytes, PreferencePairs.PairSet pairs,
+                               DpoOptions o, Path workDir, Listener listener) throws IOException {
         if (pairs.size() == 0) {
             throw new IllegalArgumentException("no preference pairs to train on");
         }
         for (PreferencePairs.Pair p : pairs.pairs()) {
-            if (p.classId() >= DiffusionUNet.NULL_CLASS) {
-                throw new IllegalArgumentException("pair at line " + p.line() + " has class " + p.classId()
-                        + "; the diffusion model knows classes 0..9");
+            String problem = family.problem(p);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
             }
         }
-        Map<String, String> fp = WorkFolder.normalise(fingerprint(baseWeights, pairs, o));
+        Map<String, String> fp = WorkFolder.normalise(fingerprint(baseBytes, pairs, o));
         CheckpointStore store = new CheckpointStore(workDir.resolve("checkpoints"));
         Optional<CheckpointStore.Checkpoint> latest = store.latest();
         if (latest.isPresent()) {
@@ -180,50 +200,63 @@ public final class DiffusionDpoTrainer {
         EngineBootstrap.start(o.seed());
         long t0 = System.nanoTime();
         FDpoLoss loss = o.loss();
-        NoiseSchedule schedule = Diffusion.schedule();
+        NoiseSchedule schedule = family.schedule();
+        String weights = family.weightsFileName();
         try (NDManager manager = Tensors.newManager()) {
-            Block policy = load(manager, baseWeights, true);
-            Block reference = load(manager, baseWeights, false);
-            AdamW adam = new AdamW(manager, o.weightDecay());
-            List<StepMetrics> history = new ArrayList<>();
             int start = 0;
             boolean resumed = false;
+            List<StepMetrics> history = new ArrayList<>();
+            AdamW adam = new AdamW(manager, o.weightDecay());
+            Path from = null;
             if (latest.isPresent()) {
                 CheckpointStore.Checkpoint c = latest.get();
                 start = c.step();
-                BlockParameters.load(policy, manager, c.file("policy.params"));
-                enableGradients(policy);
+                from = c.file(weights);
                 adam.decode(Files.readAllBytes(c.file("adamw.bin")));
                 history = readHistory(c.file("history.json"), start);
                 resumed = true;
             }
-            ParameterStore ps = new ParameterStore(manager, false);
-            for (int step = start; step < o.steps(); step++) {
-                StepMetrics sm = step(manager, ps, policy, reference, adam, loss, schedule, pairs, o, step);
-                history.add(sm);
+            try (EpsilonModel policy = family.load(manager, from, true);
+                 EpsilonModel reference = family.load(manager, null, false)) {
+                ParameterStore ps = new ParameterStore(manager, false);
+                for (int step = start; step < o.steps(); step++) {
+                    StepMetrics sm = step(manager, ps, policy, reference, adam, loss, schedule, pairs, o, step);
+                    history.add(sm);
+                    if (listener != null) {
+                        listener.onStep(sm, o.steps());
+                    }
+                    if ((step + 1) % o.checkpointEvery() == 0 || step + 1 == o.steps()) {
+                        Map<String, CheckpointStore.FileWriter> files = new LinkedHashMap<>();
+                        files.put(weights, f -> family.save(policy, f));
+                        byte[] adamState = adam.encode();
+                        files.put("adamw.bin", f -> Files.write(f, adamState));
+                        byte[] hist = JSON.writeValueAsBytes(history);
+                        files.put("history.json", f -> Files.write(f, hist));
+                        store.save(step + 1, files, Map.of("fingerprint", fp));
+                    }
+                }
+                Path out = workDir.resolve(weights);
+                family.save(policy, out);
                 if (listener != null) {
-                    listener.onStep(sm, o.steps());
+                    listener.onEnd(policy);
                 }
-                if ((step + 1) % o.checkpointEvery() == 0 || step + 1 == o.steps()) {
-                    Map<String, CheckpointStore.FileWriter> files = new LinkedHashMap<>();
-                    files.put("policy.params", f -> BlockParameters.save(policy, f));
-                    byte[] adamState = adam.encode();
-                    files.put("adamw.bin", f -> Files.write(f, adamState));
-                    byte[] hist = JSON.writeValueAsBytes(history);
-                    files.put("history.json", f -> Files.write(f, hist));
-                    store.save(step + 1, files, Map.of("fingerprint", fp));
-                }
+                return new Result(out, history, resumed, start, (System.nanoTime() - t0) / 1e9);
             }
-            Path out = workDir.resolve("policy.params");
-            BlockParameters.save(policy, out);
-            return new Result(out, history, resumed, start, (System.nanoTime() - t0) / 1e9);
         }
     }
 
-    /** One step; package-private for tests. */
+    /** One step of the built-in UNet (blocks); package-private for tests. */
     static StepMetrics step(NDManager manager, ParameterStore ps, Block policy, Block reference, AdamW adam,
                             FDpoLoss loss, NoiseSchedule schedule, PreferencePairs.PairSet pairs, DpoOptions o,
                             int step) {
+        return step(manager, ps, new BuiltinEpsilon(policy), new BuiltinEpsilon(reference), adam, loss, schedule,
+                pairs, o, step);
+    }
+
+    /** One step; package-private for tests. */
+    static StepMetrics step(NDManager manager, ParameterStore ps, EpsilonModel policy, EpsilonModel reference,
+                            AdamW adam, FDpoLoss loss, NoiseSchedule schedule, PreferencePairs.PairSet pairs,
+                            DpoOptions o, int step) {
         int p = o.pairsPerStep();
         try (NDManager sm = manager.newSubManager()) {
             Engine.getInstance().setRandomSeed((int) (o.seed() * 7919 + step));
@@ -231,31 +264,35 @@ public final class DiffusionDpoTrainer {
             SplittableRandom rng = new SplittableRandom(o.seed() * 31 + step);
             int[] t = new int[p];
             int[] classes = new int[2 * p];
+            List<String> prompts = new ArrayList<>(2 * p);
             for (int i = 0; i < p; i++) {
                 t[i] = rng.nextInt(schedule.steps());
                 classes[i] = pairs.pairs().get(idx[i]).classId();
                 classes[p + i] = classes[i];
+                prompts.add(pairs.pairs().get(idx[i]).prompt());
             }
+            prompts.addAll(new ArrayList<>(prompts));
+            Condition cond = Condition.of(prompts, classes);
             NDArray w = pairs.images(sm, idx, true);
             NDArray l = pairs.images(sm, idx, false);
             NDArray eps = sm.randomNormal(w.getShape());
-            Batch b = batch(schedule, w, l, eps, t, classes);
-            NDArray refMse = Diffusion.perSampleMse(Diffusion.predict(ps, reference, b.x, b.t, b.cond, false)
-                    .stopGradient(), b.eps);
+            Batch b = batch(schedule, w, l, eps, t);
+            NDArray refMse = Diffusion.perSampleMse(reference.predict(ps, b.x, b.t, cond, false).stopGradient(),
+                    b.eps);
             FDpoLoss.Result r;
             NDArray mse;
             double lossValue;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                mse = Diffusion.perSampleMse(Diffusion.predict(ps, policy, b.x, b.t, b.cond, true), b.eps);
+                mse = Diffusion.perSampleMse(policy.predict(ps, b.x, b.t, cond, true), b.eps);
                 NDArray delta = mse.sub(refMse);
                 r = loss.compute(delta.get("0:" + p), delta.get(p + ":"));
                 NDArray mean = r.meanLoss();
                 lossValue = mean.toType(DataType.FLOAT64, false).getDouble();
                 gc.backward(mean);
             }
-            double norm = GradientClipping.clipGlobalNorm(policy.getParameters(), o.gradClip());
+            double norm = GradientClipping.clipGlobalNorm(policy.parameters(), o.gradClip());
             float lr = o.learningRateAt(step + 1);
-            adam.step(policy.getParameters(), lr);
+            adam.step(policy.parameters(), lr);
             double[] e = mse.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
             double[] er = refMse.toType(DataType.FLOAT64, false).toDoubleArray();
             double[] sW = r.sW().stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
@@ -267,16 +304,15 @@ public final class DiffusionDpoTrainer {
     }
 
     /** The network inputs of one step: [winners; losers] at the shared timesteps and noise. */
-    record Batch(NDArray x, int[] t, NDArray cond, NDArray eps) {}
+    record Batch(NDArray x, int[] t, NDArray eps) {}
 
     /** Builds [x_t^w; x_t^l] with the same t and eps for both halves (package-private for tests). */
-    static Batch batch(NoiseSchedule schedule, NDArray w, NDArray l, NDArray eps, int[] t, int[] classes) {
+    static Batch batch(NoiseSchedule schedule, NDArray w, NDArray l, NDArray eps, int[] t) {
         int p = t.length;
         int[] tt = Arrays.copyOf(t, 2 * p);
         System.arraycopy(t, 0, tt, p, p);
         NDArray x = schedule.noisy(w, eps, t).concat(schedule.noisy(l, eps, t), 0);
-        NDArray cond = Diffusion.conditions(w.getManager(), classes, w.getDataType());
-        return new Batch(x, tt, cond, eps.concat(eps, 0));
+        return new Batch(x, tt, eps.concat(eps, 0));
     }
 
     /** The pairs of a step: a seeded shuffle of all pairs per epoch, cycled. */
@@ -298,27 +334,7 @@ public final class DiffusionDpoTrainer {
 
     /** A UNet from weight bytes; trainable (gradients on) or frozen. */
     static Block load(NDManager manager, byte[] weights, boolean trainable) throws IOException {
-        Block b = Diffusion.newUNet();
-        b.initialize(manager, DataType.FLOAT32, Diffusion.inputShapes(1));
-        try {
-            b.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(weights)));
-        } catch (MalformedModelException e) {
-            throw new IOException("the base weights are not the zoo diffusion model's: " + e.getMessage(), e);
-        }
-        if (trainable) {
-            enableGradients(b);
-        } else {
-            b.freezeParameters(true);
-        }
-        return b;
-    }
-
-    private static void enableGradients(Block b) {
-        for (Pair<String, Parameter> p : b.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                p.getValue().getArray().setRequiresGradient(true);
-            }
-        }
+        return BuiltinEpsilon.loadBlock(manager, weights, trainable);
     }
 
     private static double mean(double[] v, int from, int to) {

@@ -19,6 +19,7 @@ import io.genalign.core.model.folder.ModelFolder.ModuleSpec;
 import io.genalign.core.model.folder.ModelFolder.TokenizerSpec;
 import io.genalign.core.model.torchscript.ConditionInput;
 import io.genalign.core.model.torchscript.TorchScriptDiscriminator;
+import io.genalign.core.model.torchscript.TorchScriptEpsilon;
 import io.genalign.core.model.torchscript.TorchScriptFeatureExtractor;
 import io.genalign.core.model.torchscript.TorchScriptGenerator;
 import io.genalign.core.model.torchscript.TorchScriptReward;
@@ -75,6 +76,7 @@ public final class FolderModelSet implements ModelSet {
     private final Map<String, Reward> rewards = new LinkedHashMap<>();
     private final List<AutoCloseable> modules = new ArrayList<>();
     private Generator generator;
+    private DdimGenerator sampler;
     private TorchScriptFeatureExtractor features;
     private TorchScriptDiscriminator discriminator;
     private NDManager realManager;
@@ -205,6 +207,70 @@ public final class FolderModelSet implements ModelSet {
             generator = load(spec, b::build);
         }
         return generator;
+    }
+
+    /** Default DDIM steps of {@link #diffusionSampler()}. */
+    public static final int DEFAULT_DDIM_STEPS = 20;
+
+    /** The manifest's {@code diffusion} section, if any. */
+    public Optional<ModelFolder.DiffusionSpec> diffusion() {
+        return folder.diffusion();
+    }
+
+    /** The {@code diffusion} section, or a {@link MissingPartException} saying {@code why} it is needed. */
+    public ModelFolder.DiffusionSpec requireDiffusion(String why) {
+        return folder.diffusion().orElseThrow(() -> new MissingPartException(name(), "diffusion", why));
+    }
+
+    /**
+     * Loads the diffusion network, owned by the caller (close it before this set): from the folder's file, or
+     * from {@code file} (e.g. a fine-tuned copy) with the folder's conditioning; trainable or frozen.
+     */
+    public TorchScriptEpsilon loadEpsilon(Path file, boolean trainable) {
+        ensureOpen();
+        ModelFolder.DiffusionSpec d = requireDiffusion("loading the diffusion network");
+        ModuleSpec spec = d.module();
+        Path path = file != null ? file : spec.file().path();
+        TorchScriptEpsilon.Builder b = TorchScriptEpsilon.builder().setModelPath(path)
+                .setImageShape(folder.imageShape()).optTrainable(trainable)
+                .optLabel(file != null ? file.toString() : spec.file().relative());
+        switch (conditionInput(spec)) {
+            case NONE -> { }
+            case CLASS_INDEX -> b.optConditionInput(ConditionInput.CLASS_INDEX).optNumClasses(folder.classes().size());
+            case TOKENS -> b.optConditionInput(ConditionInput.TOKENS).optTokenizer(tokenizer(spec));
+            case PROMPT_EMBEDDING -> {
+                b.optConditionInput(ConditionInput.PROMPT_EMBEDDING).optPromptKey(ModelFolder::slug);
+                folder.embeddings().forEach((slug, f) -> b.optPromptEmbeddingFile(slug, f.path()));
+            }
+        }
+        try {
+            return b.build();
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage().strip().lines().findFirst()
+                    .orElse(e.toString());
+            throw new ModelFolderException((file != null ? file.toString() : spec.file().relative())
+                    + ": cannot load diffusion (" + why + ")", e);
+        }
+    }
+
+    /** DDIM over the folder's network, or {@code file}'s, with {@code steps} steps; owned by the caller. */
+    public DdimGenerator diffusionSampler(Path file, int steps) {
+        ModelFolder.DiffusionSpec d = requireDiffusion("the diffusion sampler");
+        return new DdimGenerator(loadEpsilon(file, false), d.alphasCumprod(), steps, true);
+    }
+
+    /** DDIM ({@value #DEFAULT_DDIM_STEPS} steps) over the folder's diffusion network, when it has one. */
+    @Override
+    public Optional<Generator> diffusionSampler() {
+        ensureOpen();
+        if (folder.diffusion().isEmpty()) {
+            return Optional.empty();
+        }
+        if (sampler == null) {
+            sampler = diffusionSampler(null, DEFAULT_DDIM_STEPS);
+            modules.add(sampler);
+        }
+        return Optional.of(sampler);
     }
 
     @Override

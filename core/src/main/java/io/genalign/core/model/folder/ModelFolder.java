@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.genalign.core.model.PromptKind;
+import io.genalign.core.io.Npy;
+import io.genalign.core.io.NpyArray;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -52,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * discriminator  {"file": F, "condition": C}                                           (optional)
  * real_samples   F, a .npy of shape (N, C, H, W)                                       (optional)
  * default_prompt a prompt of the set (optional; for text sets the default is "a photo")
+ * diffusion      {"file": F, "condition": C, "schedule": S} | {"file": F, "condition": C, "alphas_cumprod": N}
+ *                (optional) an epsilon-prediction TorchScript network forward(x_t (B,C,H,W) float, t (B) int64,
+ *                condition) -&gt; eps (B,C,H,W) on images of the manifest's image shape, with its noise schedule:
+ *                S = {"kind": "linear" | "scaled_linear", "T": T, "beta_start": b0, "beta_end": b1}
+ *                  | {"kind": "cosine", "T": T}; or N, a .npy of abar_t for t = 0..T−1 (1-D, decreasing, in (0, 1))
  * </pre>
  *
  * <p>A condition C is {@code none} (the module's {@code forward} takes the input only; the default when the key is
@@ -132,6 +139,15 @@ public final class ModelFolder {
     /** The feature extractor ({@code features}). */
     public record FeaturesSpec(FileRef file, int dim) {}
 
+    /**
+     * {@code diffusion}: the epsilon network and its forward process.
+     *
+     * @param module        the network (key {@code diffusion})
+     * @param alphasCumprod abar_t for t = 0..T−1
+     * @param schedule      the schedule as the manifest gave it, e.g. {@code linear T=1000 beta 0.0001..0.02}
+     */
+    public record DiffusionSpec(ModuleSpec module, double[] alphasCumprod, String schedule) {}
+
     private final Path dir;
     private final Path manifest;
     private final String name;
@@ -149,6 +165,7 @@ public final class ModelFolder {
     private final FeaturesSpec features;
     private final ModuleSpec discriminator;
     private final FileRef realSamples;
+    private final DiffusionSpec diffusion;
     private final List<String> unknownKeys;
 
     private ModelFolder(Parser p) {
@@ -169,6 +186,7 @@ public final class ModelFolder {
         this.features = p.features;
         this.discriminator = p.discriminator;
         this.realSamples = p.realSamples;
+        this.diffusion = p.diffusion;
         this.unknownKeys = List.copyOf(p.unknown);
     }
 
@@ -287,6 +305,11 @@ public final class ModelFolder {
         return Optional.ofNullable(features);
     }
 
+    /** {@code diffusion}. */
+    public Optional<DiffusionSpec> diffusion() {
+        return Optional.ofNullable(diffusion);
+    }
+
     /** {@code discriminator}. */
     public Optional<ModuleSpec> discriminator() {
         return Optional.ofNullable(discriminator);
@@ -318,6 +341,9 @@ public final class ModelFolder {
             all.add(realSamples);
         }
         all.addAll(embeddings.values());
+        if (diffusion != null) {
+            all.add(diffusion.module().file());
+        }
         return all;
     }
 
@@ -329,7 +355,7 @@ public final class ModelFolder {
     /** The one-pass validating reader; every error goes through {@link #fail(String)}. */
     private static final class Parser {
         private static final Set<String> TOP = Set.of("format", "name", "image", "prompts", "tokenizers",
-                "generator", "rewards", "features", "discriminator", "real_samples", "default_prompt");
+                "generator", "rewards", "features", "discriminator", "real_samples", "default_prompt", "diffusion");
 
         private final Path given;
         private Path dir;
@@ -349,6 +375,7 @@ public final class ModelFolder {
         private FeaturesSpec features;
         private ModuleSpec discriminator;
         private FileRef realSamples;
+        private DiffusionSpec diffusion;
         private final List<String> unknown = new ArrayList<>();
 
         Parser(Path given) {
@@ -399,6 +426,10 @@ public final class ModelFolder {
                 realSamples = file(root, "", "real_samples");
             }
             readDefaultPrompt(root);
+            JsonNode diff = optionalObject(root, "", "diffusion");
+            if (diff != null) {
+                readDiffusion(diff);
+            }
             return this;
         }
 
@@ -633,6 +664,96 @@ public final class ModelFolder {
                 unknownKeys(e.getValue(), key, Set.of("file", "condition"));
                 rewards.put(e.getKey(), module(e.getValue(), key));
             }
+        }
+
+        private void readDiffusion(JsonNode d) {
+            unknownKeys(d, "diffusion", Set.of("file", "condition", "schedule", "alphas_cumprod"));
+            ModuleSpec module = module(d, "diffusion");
+            if (d.has("schedule") == d.has("alphas_cumprod")) {
+                throw fail("diffusion needs exactly one of schedule and alphas_cumprod" + (d.has("schedule")
+                        ? " (both are given)" : " (neither is given)"));
+            }
+            double[] ab;
+            String described;
+            if (d.has("alphas_cumprod")) {
+                FileRef f = file(d, "diffusion", "alphas_cumprod");
+                NpyArray a;
+                try {
+                    a = Npy.read(f.path());
+                } catch (IOException | RuntimeException e) {
+                    throw fail("diffusion.alphas_cumprod " + f.relative() + " is not a readable .npy file ("
+                            + firstLine(String.valueOf(e.getMessage())) + ")", e);
+                }
+                if (a.shape().length != 1 || a.shape()[0] < 2) {
+                    throw fail("diffusion.alphas_cumprod " + f.relative() + " must be 1-D with at least 2 values "
+                            + "(abar_t for t = 0..T-1), got shape " + java.util.Arrays.toString(a.shape()));
+                }
+                ab = a.data();
+                for (int t = 0; t < ab.length; t++) {
+                    if (!(ab[t] > 0 && ab[t] < 1) || (t > 0 && !(ab[t] < ab[t - 1]))) {
+                        throw fail("diffusion.alphas_cumprod " + f.relative() + " must decrease strictly and lie in "
+                                + "(0, 1); value " + t + " is " + ab[t]);
+                    }
+                }
+                described = "alphas_cumprod " + f.relative() + " T=" + ab.length;
+            } else {
+                JsonNode s = d.get("schedule");
+                requireObject(s, "diffusion.schedule");
+                String kind = string(s, "diffusion.schedule", "kind", true);
+                int steps = positiveInt(s, "diffusion.schedule", "T");
+                if (steps < 2) {
+                    throw fail("diffusion.schedule.T must be at least 2, got " + steps);
+                }
+                switch (kind) {
+                    case "linear", "scaled_linear" -> {
+                        unknownKeys(s, "diffusion.schedule", Set.of("kind", "T", "beta_start", "beta_end"));
+                        double b0 = unitNumber(s, "diffusion.schedule", "beta_start");
+                        double b1 = unitNumber(s, "diffusion.schedule", "beta_end");
+                        if (!(b0 <= b1)) {
+                            throw fail("diffusion.schedule.beta_start " + b0 + " must not exceed beta_end " + b1);
+                        }
+                        ab = new double[steps];
+                        double prod = 1;
+                        for (int t = 0; t < steps; t++) {
+                            double u = (double) t / (steps - 1);
+                            double beta = kind.equals("linear") ? b0 + (b1 - b0) * u
+                                    : Math.pow(Math.sqrt(b0) + (Math.sqrt(b1) - Math.sqrt(b0)) * u, 2);
+                            prod *= 1 - beta;
+                            ab[t] = prod;
+                        }
+                        described = kind + " T=" + steps + " beta " + b0 + ".." + b1;
+                    }
+                    case "cosine" -> {
+                        unknownKeys(s, "diffusion.schedule", Set.of("kind", "T"));
+                        ab = new double[steps];
+                        double prev = 1;
+                        for (int t = 0; t < steps; t++) {
+                            double raw = cosineG((t + 1.0) / steps) / cosineG(0);
+                            double beta = Math.min(0.999, 1 - raw / prev);
+                            prev *= 1 - beta;
+                            ab[t] = prev;
+                        }
+                        described = "cosine T=" + steps;
+                    }
+                    default -> throw fail("diffusion.schedule.kind \"" + kind + "\" is not a known schedule "
+                            + "(linear, scaled_linear, cosine; or give diffusion.alphas_cumprod)");
+                }
+            }
+            diffusion = new DiffusionSpec(module, ab, described);
+        }
+
+        private static double cosineG(double u) {
+            double c = Math.cos((u + 0.008) / 1.008 * Math.PI / 2);
+            return c * c;
+        }
+
+        /** A number in (0, 1). */
+        private double unitNumber(JsonNode node, String parent, String key) {
+            JsonNode v = required(node, parent, key);
+            if (!v.isNumber() || !(v.doubleValue() > 0 && v.doubleValue() < 1)) {
+                throw fail(join(parent, key) + " must be a number in (0, 1), got " + show(v));
+            }
+            return v.doubleValue();
         }
 
         private void readDefaultPrompt(JsonNode root) {

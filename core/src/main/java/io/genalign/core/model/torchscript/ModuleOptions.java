@@ -20,6 +20,8 @@ final class ModuleOptions {
     PromptTokenizer tokenizer;
     int numClasses = -1;
     String label;
+    /** Load with trainable parameters (not frozen; gradients accumulate on them). */
+    boolean trainable;
 
     void dataType(DataType type) {
         this.dataType = Objects.requireNonNull(type, "data type");

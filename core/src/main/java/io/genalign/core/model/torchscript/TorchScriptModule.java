@@ -56,6 +56,7 @@ final class TorchScriptModule implements AutoCloseable {
     private final UnaryOperator<String> promptKey;
     private final PromptTokenizer tokenizer;
     private final int numClasses;
+    private final boolean trainable;
     /** The last condition tokenised and its ids (a run asks for the same condition every step). */
     private volatile TokenCache lastTokens;
 
@@ -73,6 +74,7 @@ final class TorchScriptModule implements AutoCloseable {
         this.promptKey = o.promptKey;
         this.tokenizer = o.tokenizer;
         this.numClasses = o.numClasses;
+        this.trainable = o.trainable;
     }
 
     /**
@@ -110,7 +112,14 @@ final class TorchScriptModule implements AutoCloseable {
                 throw new IOException(what + " file " + file + " did not load as a TorchScript module");
             }
             JniUtils.enableInferenceMode(block); // module.eval()
-            block.freezeParameters(true); // gradients for inputs only
+            if (o.trainable) {
+                // trainParam=true already gives every TorchScript parameter requires_grad; make sure of it
+                for (var p : block.getParameters()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+            } else {
+                block.freezeParameters(true); // gradients for inputs only
+            }
             return new TorchScriptModule(file, label, model, block, o);
         } catch (MalformedModelException | EngineException | IOException e) {
             model.close();
@@ -146,13 +155,22 @@ final class TorchScriptModule implements AutoCloseable {
      * returns the single output (in the module's data type, which {@code x} must have).
      */
     NDArray forward(NDArray x, Condition condition) {
+        return forward(new NDList(x), condition);
+    }
+
+    /**
+     * Runs {@code forward(leading..., condition tensor)}: the leading inputs (the first in the module's data type,
+     * e.g. x_t, then e.g. int64 timesteps) followed by the condition input, if any.
+     */
+    NDArray forward(NDList leading, Condition condition) {
+        NDArray x = leading.get(0);
         NDManager m = x.getManager();
         if (x.getDataType() != dataType) {
             throw new IllegalArgumentException(label + ": inputs are " + x.getDataType() + " but the module "
                     + "computes in " + dataType + "; create them as " + dataType + " (a cast would cut the "
                     + "gradient: DJL's toType is not differentiable)");
         }
-        NDList inputs = new NDList(x);
+        NDList inputs = new NDList(leading);
         switch (conditionInput) {
             case NONE -> { }
             case CLASS_INDEX -> inputs.add(m.create(classIds(condition)));
@@ -176,6 +194,24 @@ final class TorchScriptModule implements AutoCloseable {
                     + " inputs; genalign expects the output in the input's type");
         }
         return y;
+    }
+
+    /** Whether the module was loaded with trainable parameters. */
+    boolean trainable() {
+        return trainable;
+    }
+
+    /** The module's parameters (DJL names, e.g. {@code conv_in.weight}), sharing storage with the module. */
+    ai.djl.nn.ParameterList parameters() {
+        return block.getParameters();
+    }
+
+    /**
+     * Writes the module, with its current parameter values, as a TorchScript archive (libtorch's
+     * {@code torch::jit::Module::save} through DJL's {@code JniUtils.writeModule}); {@code torch.jit.load} reads it.
+     */
+    void save(java.io.OutputStream out) {
+        JniUtils.writeModule(block, out, false);
     }
 
     private long[] classIds(Condition condition) {

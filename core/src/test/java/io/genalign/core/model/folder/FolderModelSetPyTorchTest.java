@@ -186,7 +186,25 @@ class FolderModelSetPyTorchTest extends GenalignTestBase {
             assertEquals(DataType.FLOAT32, samples.getDataType());
             Map<String, Object> p = set.provenance();
             assertEquals(dir.toRealPath().toString(), p.get("source"));
-            assertEquals(8, ((Map<?, ?>) p.get("files")).size() + 1, "7 files plus the manifest");
+            boolean diffusion = set.diffusion().isPresent();
+            assertEquals(diffusion ? 9 : 8, ((Map<?, ?>) p.get("files")).size() + 1,
+                    "7 files (8 with eps.pt) plus the manifest");
+            if (diffusion) {
+                // the diffusion network (export_diffusion.py) against PyTorch's output on the same inputs
+                NDArray x = refArray("eps_x");
+                byte[] tb = Files.readAllBytes(reference("eps_t.npy")); // int64 (4,): the last 32 bytes
+                ByteBuffer tbb = ByteBuffer.wrap(tb, tb.length - 32, 32).order(ByteOrder.LITTLE_ENDIAN);
+                int[] t = new int[4];
+                for (int i = 0; i < 4; i++) {
+                    t[i] = (int) tbb.getLong();
+                }
+                assertArrayEquals(new int[] {0, 10, 500, 999}, t);
+                List<String> prompts = Files.readAllLines(reference("prompts.txt"), StandardCharsets.UTF_8);
+                try (var eps = set.loadEpsilon(null, false)) {
+                    NDArray y = eps.predict(x, t, Condition.of(prompts, new int[] {-1, -1, -1, -1}));
+                    assertScaledClose(ref("eps_out"), y, Tolerances.PYTORCH_OUTPUT_RTOL, variant + " eps");
+                }
+            }
         }
     }
 }

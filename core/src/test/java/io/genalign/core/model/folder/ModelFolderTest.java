@@ -211,6 +211,64 @@ class ModelFolderTest {
         assertNames(failure(), "genalign-model.json: a symlink resolving outside the model folder");
     }
 
+    /** The diffusion section: a named schedule or an alphas_cumprod file; every error names its key. */
+    @Test
+    void diffusionSectionIsValidated() throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(FolderFixtures.textManifest());
+        ObjectNode d = root.putObject("diffusion");
+        d.put("file", "generator.pt").put("condition", "tokens:clip");
+        d.putObject("schedule").put("kind", "linear").put("T", 10).put("beta_start", 1e-4).put("beta_end", 0.02);
+        Files.writeString(dir.resolve(ModelFolder.MANIFEST), JSON.writeValueAsString(root), StandardCharsets.UTF_8);
+        ModelFolder f = ModelFolder.read(dir);
+        ModelFolder.DiffusionSpec spec = f.diffusion().orElseThrow();
+        assertEquals(10, spec.alphasCumprod().length);
+        assertEquals(1 - 1e-4, spec.alphasCumprod()[0], 1e-15);
+        double prod = 1;
+        for (int t = 0; t < 10; t++) {
+            prod *= 1 - (1e-4 + (0.02 - 1e-4) * t / 9.0);
+        }
+        assertEquals(prod, spec.alphasCumprod()[9], 1e-15);
+        assertEquals(new Conditioning(Conditioning.Kind.TOKENS, "clip"), spec.module().condition());
+        assertTrue(f.unknownKeys().isEmpty());
+        assertEquals(8, f.files().size(), "the diffusion network is listed (provenance hashes it)");
+
+        io.genalign.core.io.Npy.write(dir.resolve("ab.npy"), new io.genalign.core.io.NpyArray(new long[] {3},
+                new double[] {0.9, 0.5, 0.1}, io.genalign.core.io.NpyDtype.FLOAT64));
+        d.remove("schedule");
+        d.put("alphas_cumprod", "ab.npy");
+        Files.writeString(dir.resolve(ModelFolder.MANIFEST), JSON.writeValueAsString(root), StandardCharsets.UTF_8);
+        assertEquals(0.5, ModelFolder.read(dir).diffusion().orElseThrow().alphasCumprod()[1], 0);
+
+        io.genalign.core.io.Npy.write(dir.resolve("up.npy"), new io.genalign.core.io.NpyArray(new long[] {3},
+                new double[] {0.5, 0.9, 0.1}, io.genalign.core.io.NpyDtype.FLOAT64));
+        assertNames(failure(r -> {
+            diffusion(r).remove("schedule");
+            ((ObjectNode) r.get("diffusion")).put("alphas_cumprod", "up.npy");
+        }), "genalign-model.json: "
+                + "diffusion.alphas_cumprod up.npy must decrease strictly and lie in (0, 1); value 1 is 0.9");
+        assertNames(failure(r -> {
+            diffusion(r).put("alphas_cumprod", "ab.npy");
+        }), "diffusion needs exactly one of schedule and alphas_cumprod (both are given)");
+        assertNames(failure(r -> diffusion(r).remove("schedule")), "diffusion needs exactly one of schedule and "
+                + "alphas_cumprod (neither is given)");
+        assertNames(failure(r -> ((ObjectNode) diffusion(r).get("schedule")).put("kind", "quadratic")),
+                "diffusion.schedule.kind \"quadratic\" is not a known schedule");
+        assertNames(failure(r -> ((ObjectNode) diffusion(r).get("schedule")).put("T", 1)),
+                "diffusion.schedule.T must be at least 2");
+        assertNames(failure(r -> ((ObjectNode) diffusion(r).get("schedule")).put("beta_start", 2)),
+                "diffusion.schedule.beta_start must be a number in (0, 1), got 2");
+        assertNames(failure(r -> diffusion(r).put("file", "nope.pt")), "diffusion.file names nope.pt, which does "
+                + "not exist");
+        assertNames(failure(r -> diffusion(r).put("condition", "tokens:t5")), "diffusion.condition \"tokens:t5\"");
+    }
+
+    private static ObjectNode diffusion(ObjectNode root) {
+        ObjectNode d = root.putObject("diffusion");
+        d.put("file", "generator.pt").put("condition", "tokens:clip");
+        d.putObject("schedule").put("kind", "linear").put("T", 10).put("beta_start", 1e-4).put("beta_end", 0.02);
+        return d;
+    }
+
     @Test
     void unknownCondition() throws IOException {
         assertNames(failure(r -> ((ObjectNode) r.get("rewards").get("aesthetic")).put("condition", "prompt")),
