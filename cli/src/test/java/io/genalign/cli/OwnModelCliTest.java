@@ -132,6 +132,17 @@ class OwnModelCliTest {
     }
 
     @Test
+    void theBuiltinSetGoesThroughTheSameCommands() throws Exception {
+        Path npy = tmp.resolve("boots.npy");
+        ok("sample", "--model", "builtin", "--prompt", "ankle boot", "--count", "4", "--out",
+                tmp.resolve("boots.png").toString(), "--npy", npy.toString());
+        assertEquals(List.of(4L, 1L, 28L, 28L), Arrays.stream(Npy.read(npy).shape()).boxed().toList());
+        ok("experiment", "regularizers", "--model", "builtin", "--classes", "9", "--regularizers", "none,mpgr",
+                "--seeds", "2", "--steps", "2", "--toy-steps", "2", "--out", tmp.resolve("regs").toString());
+        assertTrue(Files.readString(tmp.resolve("regs/table.md")).contains("mpgr"));
+    }
+
+    @Test
     void badModelFoldersGiveOneLine() throws Exception {
         String e = bad("sample", "--model", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("a.png").toString());
         assertTrue(e.contains("nowhere"), e);
