@@ -25,6 +25,7 @@ import io.genalign.zoo.preference.DiffusionDpoTrainer.StepMetrics;
 import io.genalign.zoo.preference.DpoOptions;
 import io.genalign.zoo.preference.PairMaker;
 import io.genalign.zoo.preference.PreferenceEvaluation;
+import io.genalign.zoo.train.WorkFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -48,8 +49,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Resuming: training state (checkpoints, and the pairs made when {@code --pairs} is not given) lives in the
  * work folder {@code OUT.work} beside the report; rerunning the same command after an interruption continues
- * from the last checkpoint. The report folder is written atomically at the end; the work folder is then kept
- * (delete it to retrain from scratch).
+ * from the last checkpoint. The work folder records the options that change the result; a rerun with other
+ * options is refused with the options that differ ({@code --overwrite} starts the work folder again). The report
+ * folder is written atomically at the end; the work folder is then kept.
  */
 @Command(name = "dpo", mixinStandardHelpOptions = true,
         description = {"Fine-tune the built-in diffusion model on preference pairs (Diffusion-DPO with an "
@@ -128,7 +130,8 @@ public final class DpoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: runs/dpo/DIVERGENCE-seedS).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace an existing report folder.")
+    @Option(names = "--overwrite", description = "Replace an existing report folder (only one genalign made), and "
+            + "start the work folder OUT.work again if it holds work made with other options.")
     boolean overwrite;
 
     @CommandLine.Spec
@@ -145,23 +148,34 @@ public final class DpoCommand implements Callable<Integer> {
         if (evalPerClass < 2) {
             throw new IllegalArgumentException("--eval-per-class must be >= 2, got " + evalPerClass);
         }
+        checkJudge(judge);
+        PrintWriter pw = spec.commandLine().getOut();
+        EngineBootstrap.start(seed);
+        // every input is checked before any model runs: the base weights, then the pairs
+        byte[] baseWeights = base == null ? BuiltinModels.diffusionWeights(null) : baseWeights(base);
+        PreferencePairs.PairSet given = pairs == null ? null : readPairs(pairs, pw);
         Path dir = out != null ? out : Path.of("runs", "dpo", AlignCommand.slug(d.label()) + "-seed" + seed);
-        RunFolder folder = RunFolder.create(dir, overwrite);
+        RunFolder folder = RunFolder.create(dir, overwrite, pairs, base);
         Path work = folder.target().resolveSibling(folder.target().getFileName() + ".work");
-        Files.createDirectories(work);
+        if (pairs != null && pairs.toAbsolutePath().normalize().startsWith(work)) {
+            throw new BadInputException("--pairs " + pairs + " is inside the work folder " + work + "; copy the pairs "
+                    + "elsewhere first");
+        }
+        WorkFolder wf = WorkFolder.open(work, "dpo", fingerprint(o, baseWeights, given), overwrite,
+                DiffusionDpoTrainer.TODO);
+        if (wf.restarted()) {
+            pw.println("started " + work + " again: it held work made with other options (--overwrite)");
+        }
         Provenance prov = Provenance.start("dpo", spec.commandLine().getParseResult().originalArgs());
         prov.config("options", o.toMap()).config("sampler", sampler.describe()).config("base", base == null ? "zoo diffusion " + Zoo.manifest("diffusion")
                 .sha256() : base.toString()).config("work", work.toString()).seed("run", seed);
-        PrintWriter pw = spec.commandLine().getOut();
-        EngineBootstrap.start(seed);
-        byte[] baseWeights = BuiltinModels.diffusionWeights(base);
         try (NDManager m = Tensors.newManager()) {
             PreferenceJudge j = BuiltinModels.judge(judge, m);
             prov.config("judge", j.describe());
             Path pairDir = pairs != null ? pairs : work.resolve("pairs");
             if (pairs == null && !Files.exists(pairDir.resolve(PreferencePairs.INDEX))) {
                 long t0 = System.nanoTime();
-                try (NDManager pm = m.newSubManager(); ZooDiffusion g = BuiltinModels.diffusion(pm, base)) {
+                try (NDManager pm = m.newSubManager(); ZooDiffusion g = Zoo.diffusionFromBytes(pm, baseWeights)) {
                     PairMaker.Made made = PairMaker.make(pm, g.withSampler(sampler), j,
                             BuiltinModels.classes(List.of()), perPrompt, seed);
                     PreferencePairs.write(pairDir, made.pairs());
@@ -169,7 +183,7 @@ public final class DpoCommand implements Callable<Integer> {
                 prov.timing("make_pairs", (System.nanoTime() - t0) / 1e9);
                 pw.println("made " + 10 * perPrompt + " pairs judged by " + j.describe() + " in " + pairDir);
             }
-            PreferencePairs.PairSet set = readPairs(pairDir, pw);
+            PreferencePairs.PairSet set = given != null ? given : readPairs(pairDir, pw);
             prov.config("pairs", pairDir.toString()).config("pair_count", set.size())
                     .config("bad_pair_lines", set.problems());
             RealBank bank = RealBank.load();
@@ -207,7 +221,15 @@ public final class DpoCommand implements Callable<Integer> {
     }
 
     private PreferencePairs.PairSet readPairs(Path dir, PrintWriter pw) throws IOException {
-        PreferencePairs.PairSet set = PreferencePairs.read(dir, io.genalign.zoo.arch.Architectures.IMAGE);
+        if (!Files.isDirectory(dir)) {
+            if (Files.exists(dir)) {
+                throw new BadInputException("--pairs " + dir + " is a file; it must be a pair folder holding "
+                        + PreferencePairs.INDEX);
+            }
+            throw new BadInputException("--pairs " + dir + ": no such folder");
+        }
+        PreferencePairs.PairSet set = PreferencePairs.read(dir, io.genalign.zoo.arch.Architectures.IMAGE,
+                DpoCommand::lineProblem);
         if (!set.problems().isEmpty()) {
             String list = String.join("\n  ", set.problems());
             if (!skipBad) {
@@ -215,12 +237,124 @@ public final class DpoCommand implements Callable<Integer> {
                         PreferencePairs.INDEX) + " (fix them, or pass --skip-bad-pairs to train on the other "
                         + set.size() + "):\n  " + list);
             }
-            pw.println("WARNING: left out " + set.problems().size() + " bad line(s):\n  " + list);
+            pw.println("WARNING: --skip-bad-pairs: left out " + set.problems().size() + " bad line(s) of "
+                    + dir.resolve(PreferencePairs.INDEX) + " (" + summary(set.problems()) + "), training on "
+                    + set.size() + ":\n  " + list);
         }
         if (set.size() == 0) {
             throw new BadInputException("no usable preference pairs in " + dir);
         }
         return set;
+    }
+
+    /** The check of a pair line's class and prompt against the built-in diffusion model. */
+    static String lineProblem(String prompt, int classId) {
+        if (classId >= io.genalign.zoo.diffusion.DiffusionUNet.NULL_CLASS) {
+            return "class " + classId + " is outside 0.." + (io.genalign.zoo.diffusion.DiffusionUNet.NULL_CLASS - 1)
+                    + " (the diffusion model's classes)";
+        }
+        int promptClass;
+        try {
+            promptClass = io.genalign.zoo.Prompts.classOf(prompt);
+        } catch (IllegalArgumentException e) {
+            return "unknown prompt '" + prompt + "' (the class names, e.g. '" + io.genalign.zoo.Prompts.className(
+                    classId) + "' for class " + classId + ", are accepted)";
+        }
+        if (promptClass != classId) {
+            return "prompt '" + prompt + "' is class " + promptClass + ", the line says " + classId;
+        }
+        return null;
+    }
+
+    /** "2 missing image, 1 duplicate" from problem lines ("pairs.csv line N: reason"). */
+    static String summary(List<String> problems) {
+        Map<String, Integer> kinds = new LinkedHashMap<>();
+        for (String p : problems) {
+            String reason = p.replaceFirst("^.*? line \\d+: ", "");
+            String kind;
+            if (reason.contains("leads out") || reason.contains("is absolute")) {
+                kind = "path outside the folder";
+            } else if (reason.contains("duplicate")) {
+                kind = "duplicate";
+            } else if (reason.contains("same file") || reason.contains("identical")) {
+                kind = "same image twice";
+            } else if (reason.startsWith("class") || reason.contains("prompt")) {
+                kind = "bad class or prompt";
+            } else if (reason.contains("missing")) {
+                kind = "missing image";
+            } else if (reason.startsWith("image")) {
+                kind = "bad image";
+            } else {
+                kind = "malformed line";
+            }
+            kinds.merge(kind, 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        kinds.forEach((k, n) -> parts.add(n + " " + k));
+        return String.join(", ", parts);
+    }
+
+    /** Checks {@code --judge} terms: a known name and a finite weight other than 0. */
+    static void checkJudge(List<String> terms) {
+        for (String t : terms) {
+            String[] parts = t.split("=", 2);
+            String name = parts[0].trim().toLowerCase(Locale.ROOT);
+            if (!BuiltinModels.REWARDS.contains(name)) {
+                throw new BadInputException("bad --judge " + t + ": unknown name '" + parts[0] + "', expected one of "
+                        + String.join(", ", BuiltinModels.REWARDS));
+            }
+            if (parts.length == 2) {
+                double w;
+                try {
+                    w = Double.parseDouble(parts[1].trim());
+                } catch (NumberFormatException e) {
+                    throw new BadInputException("bad --judge " + t + ": the weight must be a number");
+                }
+                if (!Double.isFinite(w) || w == 0) {
+                    throw new BadInputException("bad --judge " + t + ": the weight must be a finite number other than 0");
+                }
+            }
+        }
+    }
+
+    /** The --base weights, checked: a file (not a folder) that loads as the zoo diffusion model. */
+    private static byte[] baseWeights(Path base) throws IOException {
+        if (Files.isDirectory(base)) {
+            throw new java.nio.file.FileSystemException(base.toString(), null, "Is a directory");
+        }
+        byte[] bytes = Files.readAllBytes(base);
+        try (NDManager m = Tensors.newManager(); ZooDiffusion g = Zoo.diffusionFromBytes(m, bytes)) {
+            return bytes;
+        } catch (IOException | RuntimeException e) {
+            throw new io.genalign.core.io.BadFileException(base, "not a weight file of the zoo diffusion model (--base "
+                    + "takes a policy.params of a dpo run or a diffusion.params of genalign zoo train diffusion)", e);
+        }
+    }
+
+    /**
+     * The options that change what the work folder holds: the training settings and base weights, and the pairs
+     * (their content when --pairs is given, else the settings that make them).
+     */
+    private Map<String, Object> fingerprint(DpoOptions o, byte[] baseWeights, PreferencePairs.PairSet given) {
+        Map<String, Object> fp = new LinkedHashMap<>();
+        PreferencePairs.PairSet none = new PreferencePairs.PairSet(Path.of("."), io.genalign.zoo.arch.Architectures.IMAGE,
+                List.of(), List.of());
+        Map<String, Object> training = DiffusionDpoTrainer.fingerprint(baseWeights, none, o);
+        training.remove("pairs");
+        fp.putAll(training);
+        if (base != null) {
+            fp.put("base weights", fp.remove("base weights") + " (--base " + base + ")");
+        }
+        if (given != null) {
+            fp.put("pairs", "--pairs " + pairs + " (" + DiffusionDpoTrainer.pairsDigest(given) + ")");
+        } else {
+            fp.put("pairs", "made in the work folder");
+            fp.put("--per-prompt", perPrompt);
+            fp.put("--judge", judge.isEmpty() ? String.join(" ", BuiltinModels.DEFAULT_JUDGE) : String.join(" ", judge));
+            fp.put("--ddim-steps", ddimSteps);
+            fp.put("--guidance", guidance);
+        }
+        return fp;
     }
 
     private static DiffusionDpoTrainer.Result train(PreferencePairs.PairSet set, DpoOptions o, Path work,

@@ -79,7 +79,9 @@ public final class RegularizerExperiment implements Callable<Integer> {
             + "target; builtin: classifier-b, realism).")
     List<String> heldOut = new ArrayList<>();
 
-    @Option(names = "--regularizers", split = ",", description = "Regularizers (default: none,norm,prno,kl,kurtosis,mpgr).")
+    @Option(names = "--regularizers", split = ",", completionCandidates = AlignCommand.RegularizerNames.class,
+            description = "Regularizers, any of: ${COMPLETION-CANDIDATES} (default: none,norm,prno,kl,kurtosis,mpgr; "
+                    + "covariance is O(D^2) and left out by default).")
     List<String> regularizers = new ArrayList<>(List.of("none", "norm", "prno", "kl", "kurtosis", "mpgr"));
 
     @Option(names = "--seeds", description = "Seeds per class (default: ${DEFAULT-VALUE}).")

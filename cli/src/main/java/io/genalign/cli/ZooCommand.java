@@ -10,7 +10,6 @@ import io.genalign.zoo.train.TrainOptions;
 import io.genalign.zoo.train.ZooModels;
 import io.genalign.zoo.train.ZooTrainer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +75,9 @@ public final class ZooCommand implements Runnable {
                 description = "One of: classifier-a, classifier-b, feature-net, gan, diffusion.")
         String model;
 
-        @Option(names = "--work", paramLabel = "DIR", description = "Work folder (default: runs/zoo/MODEL).")
+        @Option(names = "--work", paramLabel = "DIR", description = "Work folder (default: runs/zoo/MODEL). It records "
+                + "the options that change the result: a rerun with other options, a folder genalign did not make, "
+                + "or a checkpoint beyond --steps is refused.")
         Path work;
 
         @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (default: Debian's "
@@ -85,6 +86,10 @@ public final class ZooCommand implements Runnable {
 
         @Option(names = "--steps", description = "Override the number of steps (default: the shipped model's).")
         Integer steps;
+
+        @Option(names = "--overwrite", description = "Start the work folder again if it holds work made with other "
+                + "options or a checkpoint beyond --steps (only a folder genalign made is ever emptied).")
+        boolean overwrite;
 
         @Option(names = "--install-to", paramLabel = "DIR", description = "Also install the result into this "
                 + "resource folder (e.g. zoo/src/main/resources) to rebuild the zoo.")
@@ -107,7 +112,6 @@ public final class ZooCommand implements Runnable {
             }
             FashionMnist fm = FashionMnist.load(data);
             prov.config("model", model).config("options", o).config("work", dir.toString()).seed("train", o.seed());
-            Files.createDirectories(dir);
             ZooTrainer.Result r;
             boolean terminal = System.console() != null;
             try (ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("train " + model)
@@ -117,7 +121,7 @@ public final class ZooCommand implements Runnable {
                         bar.stepTo(step);
                         bar.setExtraMessage(losses.toString());
                     }
-                });
+                }, overwrite);
             }
             prov.timing("train", r.wallSeconds()).result("weights", r.weights().toString()).result("resumed", r.resumed());
             PrintWriter out = spec.commandLine().getOut();

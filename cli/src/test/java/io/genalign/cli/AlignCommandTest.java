@@ -56,4 +56,26 @@ class AlignCommandTest extends GenalignTestBase {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("mpgr"), r.err());
     }
+
+    @Test
+    void aDivergingRunStillWritesItsReportAndNamesTheFlag() throws Exception {
+        Path out = tmp.resolve("diverged");
+        GaussianityCommandTest.Run r = GaussianityCommandTest.run("align", "--lr", "1e20", "--steps", "3", "--seeds",
+                "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("--lr"), r.out());
+        for (String f : List.of("index.html", "target.png", "heldout.png", "gaussianity.png", "metrics.csv")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        JsonNode prov = new ObjectMapper().readTree(out.resolve("provenance.json").toFile());
+        assertEquals("DIVERGED", prov.get("results").get("stop_reason").asText());
+        GaussianityCommandTest.Run nan = GaussianityCommandTest.run("align", "--lr", "NaN", "--out",
+                tmp.resolve("nan").toString());
+        assertEquals(2, nan.code());
+        assertTrue(nan.err().contains("--lr"), nan.err());
+        GaussianityCommandTest.Run zero = GaussianityCommandTest.run("align", "--reward", "contrast=0", "--out",
+                tmp.resolve("zero").toString());
+        assertEquals(2, zero.code());
+        assertTrue(zero.err().contains("--reward"), zero.err());
+    }
 }

@@ -36,6 +36,11 @@ public final class AtomicFiles {
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
+            } catch (java.nio.file.FileSystemException e) {
+                throw e;
+            } catch (IOException e) {
+                // the OS reason (e.g. "No space left on device") with the file it concerns
+                throw withPath(abs, e);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -64,6 +69,20 @@ public final class AtomicFiles {
         }
         throw new BadInputException(target + " already exists; refusing to overwrite an earlier result (choose "
                 + "another path or pass " + flag + ")");
+    }
+
+    /**
+     * {@code e} as a {@link java.nio.file.FileSystemException} naming {@code file}, so the CLI can print
+     * "FILE: no space left on device" instead of a reason without a path.
+     */
+    public static IOException withPath(Path file, IOException e) {
+        if (e instanceof java.nio.file.FileSystemException) {
+            return e;
+        }
+        java.nio.file.FileSystemException f = new java.nio.file.FileSystemException(file.toString(), null,
+                e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        f.initCause(e);
+        return f;
     }
 
     /** Temporary files are created owner-only; results are meant to be shared (rw-r--r--). */

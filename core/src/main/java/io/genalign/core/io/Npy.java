@@ -43,103 +43,150 @@ public final class Npy {
 
     private Npy() {}
 
-    /** Reads a float32 or float64 C-order array. */
+    /**
+     * Reads a float32 or float64 C-order array straight into its primitive array: a float32 file becomes a
+     * float-stored {@link NpyArray} ({@code float[]}, see {@link NpyArray#floatData()}), a float64 file a
+     * {@code double[]}; beyond that array only a 64 KiB buffer is allocated, so reading costs the file's size once.
+     */
     public static NpyArray read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long fileSize = ch.size();
-            ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, pre, file, "the preamble");
-            pre.flip();
-            for (byte b : MAGIC) {
-                if (pre.get() != b) {
-                    throw new IOException(file + ": not a NumPy .npy file (bad magic string)");
+            Layout l = layout(ch, file);
+            int n = (int) l.count;
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(l.header.order);
+            if (l.header.dtype == NpyDtype.FLOAT64) {
+                double[] data = new double[n];
+                int i = 0;
+                long remaining = l.dataBytes;
+                while (remaining > 0) {
+                    buf.clear();
+                    int chunk = (int) Math.min(buf.capacity(), remaining);
+                    buf.limit(chunk);
+                    readFully(ch, buf, file, "the data");
+                    buf.flip();
+                    int k = chunk / 8;
+                    buf.asDoubleBuffer().get(data, i, k);
+                    i += k;
+                    remaining -= chunk;
                 }
+                return new NpyArray(l.header.shape, data, NpyDtype.FLOAT64);
             }
-            int major = pre.get() & 0xff;
-            int minor = pre.get() & 0xff;
-            long headerLen;
-            int preamble;
-            if (major == 1) {
-                headerLen = pre.getShort() & 0xffff;
-                preamble = 10;
-            } else if (major == 2 || major == 3) {
-                ByteBuffer more = ByteBuffer.allocate(2);
-                readFully(ch, more, file, "the header length");
-                more.flip();
-                ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-                len.put(pre.get(8)).put(pre.get(9)).put(more.get(0)).put(more.get(1)).flip();
-                headerLen = len.getInt() & 0xffffffffL;
-                preamble = 12;
-            } else {
-                throw new IOException(file + ": unsupported .npy format version " + major + "." + minor
-                        + " (genalign reads 1.0, 2.0 and 3.0)");
-            }
-            if (preamble + headerLen > fileSize) {
-                throw new IOException(file + ": truncated .npy header (file has " + fileSize + " bytes, header needs "
-                        + (preamble + headerLen) + ")");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, file, "the header");
-            String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            Header h = parseHeader(header, file);
-            long n = 1;
-            long dataBytes;
-            try {
-                for (long d : h.shape) {
-                    n = Math.multiplyExact(n, d);
-                }
-                dataBytes = Math.multiplyExact(n, (long) h.dtype.bytes());
-            } catch (ArithmeticException e) {
-                throw new IOException(file + ": .npy shape " + java.util.Arrays.toString(h.shape) + " is too large");
-            }
-            long available = fileSize - preamble - headerLen;
-            if (available < dataBytes) {
-                throw new IOException(file + ": truncated .npy data (shape " + java.util.Arrays.toString(h.shape)
-                        + " needs " + dataBytes + " bytes, the file has " + available + ")");
-            }
-            if (available > dataBytes) {
-                throw new IOException(file + ": " + (available - dataBytes) + " unexpected bytes after the .npy data");
-            }
-            if (n > Integer.MAX_VALUE) {
-                throw new IOException(file + ": array of " + n + " values is too large");
-            }
-            double[] data = new double[(int) n];
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(h.order);
+            float[] data = new float[n];
             int i = 0;
-            long remaining = dataBytes;
+            long remaining = l.dataBytes;
             while (remaining > 0) {
                 buf.clear();
-                int chunk = (int) Math.min(buf.capacity() - buf.capacity() % h.dtype.bytes(), remaining);
+                int chunk = (int) Math.min(buf.capacity(), remaining);
                 buf.limit(chunk);
                 readFully(ch, buf, file, "the data");
                 buf.flip();
-                if (h.dtype == NpyDtype.FLOAT64) {
-                    while (buf.remaining() >= 8) {
-                        data[i++] = buf.getDouble();
-                    }
-                } else {
-                    while (buf.remaining() >= 4) {
-                        data[i++] = buf.getFloat();
-                    }
-                }
+                int k = chunk / 4;
+                buf.asFloatBuffer().get(data, i, k);
+                i += k;
                 remaining -= chunk;
             }
-            return new NpyArray(h.shape, data, h.dtype);
+            return new NpyArray(l.header.shape, data);
         }
     }
 
-    /** Reads a .npy file into an NDArray of its own type (float32 or float64) and shape. */
+    /** Where the data of a checked .npy file is: its header, value count and byte count (the channel is there). */
+    private record Layout(Header header, long count, long dataBytes) {}
+
+    /** Reads and checks the preamble and header; leaves {@code ch} at the first data byte. */
+    private static Layout layout(FileChannel ch, Path file) throws IOException {
+        long fileSize = ch.size();
+        ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, pre, file, "the preamble");
+        pre.flip();
+        for (byte b : MAGIC) {
+            if (pre.get() != b) {
+                throw new IOException(file + ": not a NumPy .npy file (bad magic string)");
+            }
+        }
+        int major = pre.get() & 0xff;
+        int minor = pre.get() & 0xff;
+        long headerLen;
+        int preamble;
+        if (major == 1) {
+            headerLen = pre.getShort() & 0xffff;
+            preamble = 10;
+        } else if (major == 2 || major == 3) {
+            ByteBuffer more = ByteBuffer.allocate(2);
+            readFully(ch, more, file, "the header length");
+            more.flip();
+            ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            len.put(pre.get(8)).put(pre.get(9)).put(more.get(0)).put(more.get(1)).flip();
+            headerLen = len.getInt() & 0xffffffffL;
+            preamble = 12;
+        } else {
+            throw new IOException(file + ": unsupported .npy format version " + major + "." + minor
+                    + " (genalign reads 1.0, 2.0 and 3.0)");
+        }
+        if (preamble + headerLen > fileSize) {
+            throw new IOException(file + ": truncated .npy header (file has " + fileSize + " bytes, header needs "
+                    + (preamble + headerLen) + ")");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, file, "the header");
+        String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        Header h = parseHeader(header, file);
+        long n = 1;
+        long dataBytes;
+        try {
+            for (long d : h.shape) {
+                n = Math.multiplyExact(n, d);
+            }
+            dataBytes = Math.multiplyExact(n, (long) h.dtype.bytes());
+        } catch (ArithmeticException e) {
+            throw new IOException(file + ": .npy shape " + java.util.Arrays.toString(h.shape) + " is too large");
+        }
+        long available = fileSize - preamble - headerLen;
+        if (available < dataBytes) {
+            throw new IOException(file + ": truncated .npy data (shape " + java.util.Arrays.toString(h.shape)
+                    + " needs " + dataBytes + " bytes, the file has " + available + ")");
+        }
+        if (available > dataBytes) {
+            throw new IOException(file + ": " + (available - dataBytes) + " unexpected bytes after the .npy data");
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new IOException(file + ": array of " + n + " values is too large");
+        }
+        return new Layout(h, n, dataBytes);
+    }
+
+    /**
+     * Reads a .npy file into an NDArray of its own type (float32 or float64) and shape: the data goes straight
+     * from the file into one direct buffer in native byte order that the engine takes (no Java-heap copy).
+     */
     public static NDArray readNDArray(Path file, NDManager manager) throws IOException {
-        NpyArray a = read(file);
-        Shape shape = new Shape(a.shape());
-        if (a.dtype() == NpyDtype.FLOAT64) {
-            return manager.create(a.data(), shape);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Layout l = layout(ch, file);
+            if (l.dataBytes > Integer.MAX_VALUE) {
+                throw new IOException(file + ": " + l.dataBytes + " bytes of data are more than one buffer holds (2 GiB)");
+            }
+            ByteBuffer direct = ByteBuffer.allocateDirect((int) l.dataBytes);
+            while (direct.hasRemaining()) {
+                if (ch.read(direct) < 0) {
+                    throw new IOException(file + ": truncated .npy file while reading the data");
+                }
+            }
+            direct.flip();
+            if (l.header.order != ByteOrder.nativeOrder()) {
+                swapInPlace(direct, l.header.dtype.bytes());
+            }
+            direct.order(ByteOrder.nativeOrder());
+            DataType t = l.header.dtype == NpyDtype.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+            return manager.create(direct, new Shape(l.header.shape), t);
         }
-        float[] f = new float[a.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) a.data()[i];
+    }
+
+    private static void swapInPlace(ByteBuffer b, int width) {
+        for (int i = 0; i + width <= b.limit(); i += width) {
+            for (int j = 0; j < width / 2; j++) {
+                byte x = b.get(i + j);
+                b.put(i + j, b.get(i + width - 1 - j));
+                b.put(i + width - 1 - j, x);
+            }
         }
-        return manager.create(f, shape);
     }
 
     /** Writes {@code a} atomically: format 1.0 (2.0 if the header is too long), little-endian, C order. */
@@ -173,15 +220,16 @@ public final class Npy {
                 out.write(pre.array());
                 out.write(header.getBytes(StandardCharsets.US_ASCII));
                 ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-                for (double v : a.data()) {
+                int n = a.size();
+                for (int i = 0; i < n; i++) {
                     if (buf.remaining() < 8) {
                         out.write(buf.array(), 0, buf.position());
                         buf.clear();
                     }
                     if (a.dtype() == NpyDtype.FLOAT64) {
-                        buf.putDouble(v);
+                        buf.putDouble(a.get(i));
                     } else {
-                        buf.putFloat((float) v);
+                        buf.putFloat((float) a.get(i));
                     }
                 }
                 out.write(buf.array(), 0, buf.position());
@@ -207,17 +255,11 @@ public final class Npy {
         } else {
             throw new IllegalArgumentException("only float32 and float64 arrays can be written, got " + t);
         }
-        double[] data;
         if (dtype == NpyDtype.FLOAT64) {
-            data = array.toDoubleArray();
+            write(file, new NpyArray(array.getShape().getShape(), array.toDoubleArray(), dtype));
         } else {
-            float[] f = array.toFloatArray();
-            data = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                data[i] = f[i];
-            }
+            write(file, new NpyArray(array.getShape().getShape(), array.toFloatArray()));
         }
-        write(file, new NpyArray(array.getShape().getShape(), data, dtype));
     }
 
     private record Header(NpyDtype dtype, ByteOrder order, long[] shape) {}

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.genalign.core.io.BadFileException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,9 @@ import javax.imageio.ImageIO;
  *   <li>{@code winner}: {@code a} or {@code b}, the preferred image.</li>
  *   <li>{@code score_a}, {@code score_b}: optional, the judge's scores (informational).</li>
  * </ul>
- * Reading never skips silently: every bad line (wrong column count, unknown winner, bad class, missing or
- * unreadable image, wrong size) is reported with its line number in {@link PairSet#problems()}; the caller
+ * Image paths must stay inside the folder (no absolute paths, no {@code ..}, no symbolic links leading out).
+ * Reading never skips silently: every bad line (wrong column count, unknown winner, bad class, a path leading out
+ * of the folder, missing or unreadable image, wrong size, the same image twice, a duplicate pair) is reported with its line number in {@link PairSet#problems()}; the caller
  * decides whether to refuse or to go on without those lines.
  */
 public final class PreferencePairs {
@@ -111,6 +113,15 @@ public final class PreferencePairs {
                           double scoreB) {}
 
     /**
+     * A check of a line's prompt and class against the model that will train on it, run while reading (before any
+     * model runs); returns the problem or null if the line is fine.
+     */
+    @FunctionalInterface
+    public interface LineCheck {
+        String problem(String prompt, int classId);
+    }
+
+    /**
      * Reads a pair folder.
      *
      * @param imageShape the (C, H, W) every image must have
@@ -118,18 +129,41 @@ public final class PreferencePairs {
      * @throws IllegalArgumentException if the header is not {@link #HEADER} or its first five columns
      */
     public static PairSet read(Path folder, Shape imageShape) throws IOException {
+        return read(folder, imageShape, null);
+    }
+
+    /**
+     * Reads a pair folder, checking every line; a bad line is reported in {@link PairSet#problems()} with its
+     * number and reason and left out: wrong column count, bad quoting, unknown winner, a class that is not an
+     * integer &ge; 0 or that {@code check} refuses, an image path that is empty, absolute, or leads out of the
+     * folder (through {@code ..} or a symbolic link; such files are never opened), a missing, unreadable or
+     * wrongly sized image, a pair whose two images are the same file or identical, and a pair that repeats an
+     * earlier line's images.
+     *
+     * @param check the caller's check of prompt and class (e.g. class ids the model knows), or null
+     * @throws NoSuchFileException if the folder has no pairs.csv
+     * @throws BadFileException if pairs.csv is not UTF-8 text
+     * @throws java.nio.file.FileSystemException if pairs.csv is a folder
+     * @throws IllegalArgumentException if the header is not {@link #HEADER} or its first five columns
+     */
+    public static PairSet read(Path folder, Shape imageShape, LineCheck check) throws IOException {
         Path index = folder.resolve(INDEX);
         if (!Files.exists(index)) {
             throw new NoSuchFileException(index.toString(), null, "a preference-pair folder needs " + INDEX);
         }
-        List<String> lines = Files.readAllLines(index, StandardCharsets.UTF_8);
+        if (Files.isDirectory(index)) {
+            throw new java.nio.file.FileSystemException(index.toString(), null, "Is a directory");
+        }
+        List<String> lines = readUtf8Lines(index);
         if (lines.isEmpty() || !HEADER.startsWith(lines.get(0).trim()) || !lines.get(0).trim().startsWith(
                 "prompt,class,image_a,image_b,winner")) {
             throw new IllegalArgumentException(index + ": the first line must be '" + HEADER + "' (the score "
                     + "columns are optional), got '" + (lines.isEmpty() ? "" : lines.get(0)) + "'");
         }
+        Path root = folder.toRealPath();
         List<Pair> pairs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
@@ -150,15 +184,111 @@ public final class PreferencePairs {
                 if (classId < 0) {
                     throw new IllegalArgumentException("class must be >= 0, got " + classId);
                 }
+                if (check != null) {
+                    String problem = check.problem(cells.get(0), classId);
+                    if (problem != null) {
+                        throw new IllegalArgumentException(problem);
+                    }
+                }
                 Winner w = Winner.parse(cells.get(4));
-                float[] a = readImage(folder, cells.get(2).trim(), imageShape);
-                float[] b = readImage(folder, cells.get(3).trim(), imageShape);
+                Path fa = inside(root, cells.get(2).trim());
+                Path fb = inside(root, cells.get(3).trim());
+                if (fa.equals(fb)) {
+                    throw new IllegalArgumentException("image_a and image_b are the same file (" + cells.get(2).trim()
+                            + "): no preference to learn");
+                }
+                String key = fa.compareTo(fb) < 0 ? fa + "\u0000" + fb : fb + "\u0000" + fa;
+                Integer earlier = seen.get(key);
+                if (earlier != null) {
+                    throw new IllegalArgumentException("duplicate of line " + earlier + " (the same two images)");
+                }
+                float[] a = readImage(fa, cells.get(2).trim(), imageShape);
+                float[] b = readImage(fb, cells.get(3).trim(), imageShape);
+                if (java.util.Arrays.equals(a, b)) {
+                    throw new IllegalArgumentException("image_a and image_b are identical images: no preference to "
+                            + "learn");
+                }
+                seen.put(key, lineNo);
                 pairs.add(new Pair(lineNo, cells.get(0), classId, w == Winner.A ? a : b, w == Winner.A ? b : a));
             } catch (IllegalArgumentException | IOException e) {
                 problems.add(INDEX + " line " + lineNo + ": " + e.getMessage());
             }
         }
         return new PairSet(folder, imageShape, List.copyOf(pairs), List.copyOf(problems));
+    }
+
+    /** The lines of a UTF-8 text file; a file that is not UTF-8 is a {@link BadFileException} naming the line. */
+    static List<String> readUtf8Lines(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        java.nio.charset.CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        java.nio.charset.CoderResult r = dec.decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int k = 0; k < at; k++) {
+                if (bytes[k] == '\n') {
+                    line++;
+                }
+            }
+            throw new BadFileException(file, String.format(Locale.ROOT, "not UTF-8 text (byte 0x%02x at line %d); "
+                    + "save it as UTF-8", bytes[at] & 0xff, line));
+        }
+        out.flip();
+        String text = out.toString();
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        List<String> lines = new ArrayList<>(List.of(text.split("\r?\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        return lines;
+    }
+
+    /**
+     * The image {@code rel} of the folder whose real path is {@code root}, refusing an empty or absolute path, one
+     * with {@code ..}, and one whose real path (after symbolic links) is outside the folder; nothing is opened
+     * before these checks.
+     */
+    static Path inside(Path root, String rel) throws IOException {
+        if (rel.isEmpty()) {
+            throw new IllegalArgumentException("an image path is empty");
+        }
+        Path p;
+        try {
+            p = Path.of(rel);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("image path " + rel + " is not a valid path");
+        }
+        if (p.isAbsolute() || rel.startsWith("/") || rel.startsWith("\\")) {
+            throw new IllegalArgumentException("image path " + rel + " is absolute; paths must be relative to the "
+                    + "pair folder");
+        }
+        for (Path part : p) {
+            if (part.toString().equals("..")) {
+                throw new IllegalArgumentException("image path " + rel + " leads out of the pair folder (..)");
+            }
+        }
+        Path file = root.resolve(p).normalize();
+        if (!Files.exists(file)) {
+            if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException("image " + rel + " is a broken symbolic link");
+            }
+            throw new IllegalArgumentException("image " + rel + " is missing");
+        }
+        Path real = file.toRealPath();
+        if (!real.startsWith(root)) {
+            throw new IllegalArgumentException("image " + rel + " is a symbolic link that leads out of the pair "
+                    + "folder (to " + real + ")");
+        }
+        if (!Files.isRegularFile(real)) {
+            throw new IllegalArgumentException("image " + rel + " is not a file");
+        }
+        return real;
     }
 
     /** Writes pairs as a new folder (refuses an existing pairs.csv): images/NNNNNa.png and NNNNNb.png. */
@@ -184,15 +314,14 @@ public final class PreferencePairs {
         Files.move(tmp, index, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static float[] readImage(Path folder, String rel, Shape shape) throws IOException {
-        if (rel.isEmpty()) {
-            throw new IllegalArgumentException("an image path is empty");
+    /** Reads the image {@code file} (already checked by {@link #inside}), named {@code rel} in messages. */
+    static float[] readImage(Path file, String rel, Shape shape) throws IOException {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("image " + rel + " is not a readable PNG (" + e.getMessage() + ")");
         }
-        Path file = folder.resolve(rel).normalize();
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("image " + rel + " is missing");
-        }
-        BufferedImage img = ImageIO.read(file.toFile());
         if (img == null) {
             throw new IllegalArgumentException("image " + rel + " is not a readable PNG");
         }

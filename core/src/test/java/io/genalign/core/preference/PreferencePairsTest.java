@@ -89,4 +89,62 @@ class PreferencePairsTest extends GenalignTestBase {
                 IMAGE));
         assertTrue(e.getMessage().contains(PreferencePairs.HEADER));
     }
+
+    /**
+     * Issue 12, item 6: image paths must resolve inside the folder (no absolute paths, no .., no symbolic links
+     * leading out; nothing outside is opened), a == b and duplicates are bad lines, and the caller's class check
+     * runs while reading.
+     */
+    @Test
+    void pathsLeadingOutDuplicatesAndSameImagesAreBadLines() throws Exception {
+        Path dir = tmp.resolve("p");
+        PreferencePairs.write(dir, two());
+        Path outside = tmp.resolve("outside.png");
+        Files.copy(dir.resolve("images/00000a.png"), outside);
+        Files.createSymbolicLink(dir.resolve("images/link.png"), outside);
+        Files.createSymbolicLink(dir.resolve("images/inner.png"), dir.resolve("images/00001a.png"));
+        Files.copy(dir.resolve("images/00000a.png"), dir.resolve("images/copy-of-a.png"));
+        Files.writeString(dir.resolve(PreferencePairs.INDEX), String.join("\n",
+                PreferencePairs.HEADER,
+                "ankle boot,9,images/00000a.png,images/00000b.png,b",       // 2: fine
+                "ankle boot,9,../outside.png,images/00000b.png,a",           // 3: ..
+                "ankle boot,9," + outside + ",images/00000b.png,a",           // 4: absolute
+                "ankle boot,9,images/link.png,images/00000b.png,a",          // 5: symlink out
+                "ankle boot,9,../../../etc/passwd,images/00000b.png,a",      // 6: ..
+                "ankle boot,9,images/00000a.png,images/./00000a.png,a",      // 7: a == b
+                "ankle boot,9,images/00000b.png,images/00000a.png,a",        // 8: duplicate of 2 (swapped)
+                "ankle boot,9,images/00000a.png,images/copy-of-a.png,a",     // 9: identical pixels
+                "bag,42,images/00001a.png,images/00001b.png,a",              // 10: class the check refuses
+                "bag,8,images/inner.png,images/00001b.png,a",                // 11: fine (a link inside)
+                "") + "\n");
+        PreferencePairs.PairSet set = PreferencePairs.read(dir, IMAGE,
+                (prompt, c) -> c > 9 ? "class " + c + " is outside 0..9" : null);
+        String all = String.join("\n", set.problems());
+        assertEquals(2, set.size(), all);
+        assertEquals(List.of(2, 11), set.pairs().stream().map(PreferencePairs.Pair::line).toList());
+        for (String expected : new String[] {"line 3: image path ../outside.png leads out of the pair folder",
+            "line 4: image path " + outside + " is absolute", "line 5: image images/link.png is a symbolic link that "
+            + "leads out", "line 6: image path ../../../etc/passwd leads out", "line 7: image_a and image_b are the "
+            + "same file", "line 8: duplicate of line 2", "line 9: image_a and image_b are identical",
+            "line 10: class 42 is outside 0..9"}) {
+            assertTrue(all.contains(expected), "missing '" + expected + "' in:\n" + all);
+        }
+        assertEquals(8, set.problems().size(), all);
+    }
+
+    /** Issue 12, item 5: a Latin-1 pairs.csv and a folder named pairs.csv give one line with the path and reason. */
+    @Test
+    void latin1OrFolderIndexIsABadFile() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("latin1"));
+        Files.write(dir.resolve(PreferencePairs.INDEX), (PreferencePairs.HEADER + "\ncaf\u00e9,1,a.png,b.png,a\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        io.genalign.core.io.BadFileException e = assertThrows(io.genalign.core.io.BadFileException.class,
+                () -> PreferencePairs.read(dir, IMAGE));
+        assertTrue(e.getMessage().startsWith(dir.resolve(PreferencePairs.INDEX) + ": not UTF-8 text (byte 0xe9 at "
+                + "line 2)"), e.getMessage());
+        Path folder = Files.createDirectories(tmp.resolve("f").resolve(PreferencePairs.INDEX));
+        java.nio.file.FileSystemException f = assertThrows(java.nio.file.FileSystemException.class,
+                () -> PreferencePairs.read(folder.getParent(), IMAGE));
+        assertEquals(folder.toString(), f.getFile());
+    }
 }

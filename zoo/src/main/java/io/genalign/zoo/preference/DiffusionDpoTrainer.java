@@ -18,18 +18,20 @@ import io.genalign.core.runtime.Tensors;
 import io.genalign.zoo.diffusion.Diffusion;
 import io.genalign.zoo.diffusion.DiffusionUNet;
 import io.genalign.zoo.diffusion.NoiseSchedule;
+import io.genalign.zoo.train.CheckpointStore;
+import io.genalign.zoo.train.WorkFolder;
 import io.genalign.zoo.train.ZooTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -43,10 +45,12 @@ import java.util.SplittableRandom;
  * Delta_w = e_theta^w − e_ref^w, Delta_l likewise, and the loss is {@link FDpoLoss} on (Delta_w, Delta_l). Then
  * the global gradient norm is clipped and AdamW ({@link AdamW}) updates the policy with the warm-up schedule.
  *
- * <p>Lifecycle in {@code workDir}: if {@code checkpoint/state.json} exists, the policy, AdamW's moments, the
- * step and the history are restored and training continues; pair order, timesteps and noise depend only on the
- * seed and the step, so a resumed run follows the uninterrupted one. Every {@code checkpointEvery} steps a
- * checkpoint is written atomically (state.json last); at the end {@code policy.params}.
+ * <p>Lifecycle in {@code workDir}: if {@code checkpoints/} holds a complete checkpoint ({@link CheckpointStore}:
+ * a new folder per checkpoint, a manifest with checksums written last, one rename), the policy, AdamW's moments,
+ * the step and the history are restored and training continues; pair order, timesteps and noise depend only on
+ * the seed and the step, so a resumed run follows the uninterrupted one bit for bit. A checkpoint made with other
+ * settings ({@link #fingerprint}) or beyond the steps asked for is refused. Every {@code checkpointEvery} steps a
+ * checkpoint is written; at the end {@code policy.params}.
  */
 public final class DiffusionDpoTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,6 +85,59 @@ public final class DiffusionDpoTrainer {
 
     private DiffusionDpoTrainer() {}
 
+    /** What the user can do when a checkpoint is refused. */
+    public static final String TODO = "use a new --out, or --overwrite to start again";
+
+    /**
+     * The settings that change a training result, as option → value: every DPO option but the number of steps (a
+     * run resumed with more steps continues the same trajectory) and the checkpoint interval, the sha256 of the base
+     * weights and a digest of the pairs (order, classes, prompts and pixels).
+     */
+    public static Map<String, Object> fingerprint(byte[] baseWeights, PreferencePairs.PairSet pairs, DpoOptions o) {
+        Map<String, Object> fp = new LinkedHashMap<>();
+        fp.put("--divergence", o.divergence().label());
+        fp.put("--beta", o.betaDpo());
+        fp.put("--beta-out", o.betaOut());
+        fp.put("--lr", o.learningRate());
+        fp.put("--weight-decay", o.weightDecay());
+        fp.put("--warmup", o.warmupSteps());
+        fp.put("--clip", o.gradClip());
+        fp.put("--batch", o.pairsPerStep());
+        fp.put("--seed", o.seed());
+        fp.put("base weights", sha256(baseWeights).substring(0, 16));
+        fp.put("pairs", pairsDigest(pairs));
+        return fp;
+    }
+
+    /** A digest of the pairs' order, classes, prompts and pixels (hex, 16 characters). */
+    public static String pairsDigest(PreferencePairs.PairSet pairs) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
+            for (PreferencePairs.Pair p : pairs.pairs()) {
+                md.update(b.clear().putInt(p.classId()).array(), 0, 4);
+                md.update(p.prompt().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                for (float[] img : new float[][] {p.winner(), p.loser()}) {
+                    java.nio.ByteBuffer fb = java.nio.ByteBuffer.allocate(img.length * 4);
+                    fb.asFloatBuffer().put(img);
+                    md.update(fb.array());
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * Trains.
      *
@@ -98,9 +155,21 @@ public final class DiffusionDpoTrainer {
                         + "; the diffusion model knows classes 0..9");
             }
         }
+        Map<String, String> fp = WorkFolder.normalise(fingerprint(baseWeights, pairs, o));
+        CheckpointStore store = new CheckpointStore(workDir.resolve("checkpoints"));
+        Optional<CheckpointStore.Checkpoint> latest = store.latest();
+        if (latest.isPresent()) {
+            String diff = WorkFolder.difference("dpo", "dpo", latest.get().meta().get("fingerprint"), fp);
+            if (diff != null) {
+                throw new WorkFolder.RefusedException(store.dir() + " holds a checkpoint made with other settings ("
+                        + diff + "); " + TODO);
+            }
+            if (latest.get().step() > o.steps()) {
+                throw new WorkFolder.RefusedException(store.dir() + " holds a checkpoint at step "
+                        + latest.get().step() + ", beyond the " + o.steps() + " steps asked for (--steps); " + TODO);
+            }
+        }
         EngineBootstrap.start(o.seed());
-        Path ckpt = workDir.resolve("checkpoint");
-        Files.createDirectories(ckpt);
         long t0 = System.nanoTime();
         FDpoLoss loss = o.loss();
         NoiseSchedule schedule = Diffusion.schedule();
@@ -111,13 +180,13 @@ public final class DiffusionDpoTrainer {
             List<StepMetrics> history = new ArrayList<>();
             int start = 0;
             boolean resumed = false;
-            Path state = ckpt.resolve("state.json");
-            if (Files.exists(state)) {
-                start = JSON.readTree(state.toFile()).get("step").asInt();
-                ZooTrainer.load(policy, manager, ckpt.resolve("policy.params"));
+            if (latest.isPresent()) {
+                CheckpointStore.Checkpoint c = latest.get();
+                start = c.step();
+                ZooTrainer.load(policy, manager, c.file("policy.params"));
                 enableGradients(policy);
-                adam.decode(Files.readAllBytes(ckpt.resolve("adamw.bin")));
-                history = readHistory(ckpt.resolve("history.json"), start);
+                adam.decode(Files.readAllBytes(c.file("adamw.bin")));
+                history = readHistory(c.file("history.json"), start);
                 resumed = true;
             }
             ParameterStore ps = new ParameterStore(manager, false);
@@ -128,10 +197,13 @@ public final class DiffusionDpoTrainer {
                     listener.onStep(sm, o.steps());
                 }
                 if ((step + 1) % o.checkpointEvery() == 0 || step + 1 == o.steps()) {
-                    ZooTrainer.save(policy, ckpt.resolve("policy.params"));
-                    writeAtomically(ckpt.resolve("adamw.bin"), adam.encode());
-                    writeAtomically(ckpt.resolve("history.json"), JSON.writeValueAsBytes(history));
-                    writeAtomically(state, JSON.writeValueAsBytes(Map.of("step", step + 1)));
+                    Map<String, CheckpointStore.FileWriter> files = new LinkedHashMap<>();
+                    files.put("policy.params", f -> ZooTrainer.save(policy, f));
+                    byte[] adamState = adam.encode();
+                    files.put("adamw.bin", f -> Files.write(f, adamState));
+                    byte[] hist = JSON.writeValueAsBytes(history);
+                    files.put("history.json", f -> Files.write(f, hist));
+                    store.save(step + 1, files, Map.of("fingerprint", fp));
                 }
             }
             Path out = workDir.resolve("policy.params");
@@ -247,12 +319,6 @@ public final class DiffusionDpoTrainer {
             s += v[i];
         }
         return s / (to - from);
-    }
-
-    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static List<StepMetrics> readHistory(Path file, int steps) throws IOException {

@@ -45,8 +45,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Trains the zoo's models from a seed, resumably.
  *
- * <p>Lifecycle of a run in {@code workDir}: if {@code workDir/checkpoint/state.json} exists, the parameters and
- * the step counter are restored from it and training continues; data order (a seeded shuffle per epoch) and
+ * <p>Lifecycle of a run in {@code workDir} (a {@link WorkFolder}: it records the model and the options that
+ * change the result, and refuses other ones): if {@code workDir/checkpoints/} holds a complete checkpoint
+ * ({@link CheckpointStore}), the parameters and the step counter are restored from it and training continues; data order (a seeded shuffle per epoch) and
  * noise (the engine RNG reseeded from the seed and the step) depend only on the seed and the step, so a resumed
  * run sees the same batches as an uninterrupted one. Adam's moment estimates are not saved by DJL's
  * optimizer, so they restart from zero after a resume (documented difference; the effect is a few noisier
@@ -88,9 +89,63 @@ public final class ZooTrainer {
     /** Trains {@code model} in {@code workDir}; see the class comment for resuming. */
     public static Result train(String model, Path workDir, TrainOptions opts, FashionMnist data, Listener listener)
             throws IOException {
+        return train(model, workDir, opts, data, listener, false);
+    }
+
+    /** What the user can do when a work folder is refused. */
+    public static final String TODO = "use a new --work, or --overwrite to start again";
+
+    /**
+     * The options that change a training result, as flag → value: the model, the data (sha256 of the training
+     * split), and every setting but the number of steps (a run resumed with more steps continues the same
+     * trajectory) and the checkpoint interval.
+     */
+    public static Map<String, Object> fingerprint(String model, TrainOptions o, FashionMnist data) {
+        Map<String, Object> fp = new LinkedHashMap<>();
+        fp.put("model", model);
+        fp.put("batch size", o.batchSize());
+        fp.put("learning rate", o.learningRate());
+        fp.put("beta1", o.beta1());
+        fp.put("seed", o.seed());
+        fp.put("training images", o.trainFrom() + ".." + o.trainTo());
+        fp.put("data (--data)", dataSha256(data));
+        return fp;
+    }
+
+    private static String dataSha256(FashionMnist data) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(data.train().pixels());
+            md.update(data.train().labels());
+            return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Trains {@code model} in the work folder {@code workDir} (see {@link WorkFolder}): a folder genalign did not
+     * make is refused, one made with other options too (or, with {@code startAgain}, emptied and begun afresh), as
+     * is a checkpoint beyond {@code opts.steps()}. Checkpoints are atomic ({@link CheckpointStore}); the outputs
+     * never replace a file genalign did not write.
+     */
+    public static Result train(String model, Path workDir, TrainOptions opts, FashionMnist data, Listener listener,
+                               boolean startAgain) throws IOException {
         ZooModels.require(model);
+        Map<String, Object> fp = fingerprint(model, opts, data);
+        WorkFolder wf = WorkFolder.open(workDir, "zoo train " + model, fp, startAgain, TODO);
+        CheckpointStore store = wf.checkpoints();
+        java.util.Optional<CheckpointStore.Checkpoint> latest = store.latest();
+        if (latest.isPresent() && latest.get().step() > opts.steps()) {
+            if (!startAgain) {
+                throw new WorkFolder.RefusedException(workDir + " holds a checkpoint at step " + latest.get().step()
+                        + ", beyond the " + opts.steps() + " steps asked for (--steps); " + TODO);
+            }
+            wf = wf.restart();
+            store = wf.checkpoints();
+            latest = java.util.Optional.empty();
+        }
         EngineBootstrap.start(opts.seed());
-        Files.createDirectories(workDir.resolve("checkpoint"));
         long t0 = System.nanoTime();
         try (NDManager manager = Tensors.newManager()) {
             Map<String, Block> parts = new LinkedHashMap<>();
@@ -120,23 +175,21 @@ public final class ZooTrainer {
                 c.initialize(manager, DataType.FLOAT32, new Shape(bs, 1, 28, 28));
                 parts.put(model, c);
             }
-            Path stateFile = workDir.resolve("checkpoint/state.json");
             int start = 0;
             List<Map<String, Double>> history = new ArrayList<>();
             boolean resumed = false;
-            if (Files.exists(stateFile)) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> state = JSON.readValue(stateFile.toFile(), Map.class);
-                start = ((Number) state.get("step")).intValue();
+            if (latest.isPresent()) {
+                CheckpointStore.Checkpoint c = latest.get();
+                start = c.step();
                 for (Map.Entry<String, Block> e : parts.entrySet()) {
-                    load(e.getValue(), manager, workDir.resolve("checkpoint/" + e.getKey() + ".params"));
+                    load(e.getValue(), manager, c.file(e.getKey() + ".params"));
                     for (Pair<String, Parameter> p : e.getValue().getParameters()) {
                         if (p.getValue().requiresGradient() && !isEma(model, e.getKey())) { // not BatchNorm's running statistics
                             p.getValue().getArray().setRequiresGradient(true);
                         }
                     }
                 }
-                history = readHistory(workDir.resolve("checkpoint/losses.csv"));
+                history = readHistory(c.file("losses.csv"));
                 resumed = true;
             }
             Map<String, Optimizer> optimizers = new LinkedHashMap<>();
@@ -172,17 +225,23 @@ public final class ZooTrainer {
                     listener.onStep(step + 1, opts.steps(), losses);
                 }
                 if ((step + 1) % opts.checkpointEvery() == 0 || step + 1 == opts.steps()) {
-                    checkpoint(workDir, parts, step + 1, history);
+                    checkpoint(store, parts, step + 1, history, fp);
                 }
             }
             Map<String, Path> weights = new LinkedHashMap<>();
+            for (String name : List.of("losses.csv", "loss-curve.png", "training.json")) {
+                wf.checkReplaceable(name);
+            }
             for (Map.Entry<String, Block> e : parts.entrySet()) {
-                Path w = workDir.resolve(e.getKey() + ".params");
-                save(e.getValue(), w);
+                wf.checkReplaceable(e.getKey() + ".params");
+            }
+            for (Map.Entry<String, Block> e : parts.entrySet()) {
+                Path w = wf.writeOutput(e.getKey() + ".params", f -> save(e.getValue(), f));
                 weights.put(e.getKey(), w);
             }
-            writeHistory(workDir.resolve("losses.csv"), history);
-            plot(workDir.resolve("loss-curve.png"), model, history);
+            final List<Map<String, Double>> h = history;
+            wf.writeOutput("losses.csv", f -> writeHistory(f, h));
+            wf.writeOutput("loss-curve.png", f -> plot(f, model, h));
             double wall = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> info = new LinkedHashMap<>();
             Path infoFile = workDir.resolve("training.json");
@@ -206,7 +265,7 @@ public final class ZooTrainer {
                 }
             }
             info.put("parameters", params);
-            JSON.writeValue(infoFile.toFile(), info);
+            wf.writeOutput("training.json", f -> JSON.writeValue(f.toFile(), info));
             return new Result(model, workDir, opts.steps(), (System.nanoTime() - t0) / 1e9, weights, resumed);
         }
     }
@@ -429,25 +488,28 @@ public final class ZooTrainer {
 
     /** Loads parameters saved by {@link #save}. */
     public static void load(Block block, NDManager manager, Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new java.nio.file.FileSystemException(file.toString(), null, "Is a directory");
+        }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             block.loadParameters(manager, in);
-        } catch (MalformedModelException e) {
-            throw new IOException(file + ": not a weight file of this architecture (" + e.getMessage() + ")", e);
+        } catch (MalformedModelException | java.io.EOFException | java.io.UTFDataFormatException
+                 | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new io.genalign.core.io.BadFileException(file, "not a weight file of this model ("
+                    + why.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + why.substring(1) + ")", e);
         }
     }
 
-    private static void checkpoint(Path workDir, Map<String, Block> parts, int step, List<Map<String, Double>> history)
+    private static void checkpoint(CheckpointStore store, Map<String, Block> parts, int step,
+                                   List<Map<String, Double>> history, Map<String, Object> fingerprint)
             throws IOException {
+        Map<String, CheckpointStore.FileWriter> files = new LinkedHashMap<>();
         for (Map.Entry<String, Block> e : parts.entrySet()) {
-            save(e.getValue(), workDir.resolve("checkpoint/" + e.getKey() + ".params"));
+            files.put(e.getKey() + ".params", f -> save(e.getValue(), f));
         }
-        writeHistory(workDir.resolve("checkpoint/losses.csv"), history);
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("step", step);
-        Path tmp = workDir.resolve("checkpoint/.state.json.tmp");
-        JSON.writeValue(tmp.toFile(), state);
-        Files.move(tmp, workDir.resolve("checkpoint/state.json"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        files.put("losses.csv", f -> writeHistory(f, history));
+        store.save(step, files, Map.of("fingerprint", WorkFolder.normalise(fingerprint)));
     }
 
     static void writeHistory(Path file, List<Map<String, Double>> history) throws IOException {

@@ -131,4 +131,62 @@ class DiffusionDpoTrainerTest extends GenalignTestBase {
         assertEquals(0.5f * DpoOptions.DEFAULT_LEARNING_RATE, DpoOptions.builder().setDivergence(Divergence.reverseKl())
                 .optWarmupSteps(10).build().learningRateAt(5), 1e-12f);
     }
+
+    /**
+     * Issue 12, item 4: a crash between any two files of a checkpoint write (after each file, after the manifest,
+     * after the rename) and a rerun give weights bit-identical to an uninterrupted run.
+     */
+    @Test
+    void aCrashAtAnyPointOfACheckpointWriteResumesBitIdentically() throws Exception {
+        byte[] base = baseWeights();
+        PreferencePairs.PairSet pairs = PreferencePairs.PairSet.synthetic(5, 3, new Shape(1, 28, 28));
+        Divergence d = Divergence.jensenShannon();
+        DiffusionDpoTrainer.Result whole = DiffusionDpoTrainer.train(base, pairs, options(d, 3), tmp.resolve("whole"),
+                null);
+        byte[] expected = Files.readAllBytes(whole.policyWeights());
+        int filesPerCheckpoint = 3; // policy.params, adamw.bin, history.json; then the manifest, then the rename
+        for (int k = 1; k <= filesPerCheckpoint + 2; k++) {
+            Path work = tmp.resolve("crash-" + k);
+            int crashAt = k;
+            io.genalign.zoo.train.CheckpointStore.setCrashHookForTests((step, written) -> {
+                if (step == 2 && written == crashAt) {
+                    throw new java.io.IOException("simulated kill after file " + written + " of checkpoint 2");
+                }
+            });
+            try {
+                assertThrows(java.io.IOException.class, () -> DiffusionDpoTrainer.train(base, pairs, options(d, 3),
+                        work, null));
+            } finally {
+                io.genalign.zoo.train.CheckpointStore.setCrashHookForTests(null);
+            }
+            DiffusionDpoTrainer.Result resumed = DiffusionDpoTrainer.train(base, pairs, options(d, 3), work, null);
+            assertTrue(resumed.resumed());
+            assertEquals(k == filesPerCheckpoint + 2 ? 2 : 1, resumed.resumedAt(), "crash after file " + k);
+            assertArrayEquals(expected, Files.readAllBytes(resumed.policyWeights()), "crash after file " + k);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(whole.history().get(i).loss(), resumed.history().get(i).loss(), 0.0);
+            }
+        }
+    }
+
+    /** Issue 12, item 3: a checkpoint made with other settings, or beyond the steps asked for, is refused. */
+    @Test
+    void aCheckpointOfOtherSettingsIsRefused() throws Exception {
+        byte[] base = baseWeights();
+        PreferencePairs.PairSet pairs = PreferencePairs.PairSet.synthetic(4, 4, new Shape(1, 28, 28));
+        Path work = tmp.resolve("w");
+        DiffusionDpoTrainer.train(base, pairs, options(Divergence.reverseKl(), 2), work, null);
+        io.genalign.zoo.train.WorkFolder.RefusedException e = assertThrows(
+                io.genalign.zoo.train.WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(base, pairs,
+                        options(Divergence.forwardKl(), 2), work, null));
+        assertTrue(e.getMessage().contains("--divergence reverse-kl there, forward-kl now")
+                && e.getMessage().contains("--overwrite"), e.getMessage());
+        e = assertThrows(io.genalign.zoo.train.WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(base,
+                pairs, options(Divergence.reverseKl(), 1), work, null));
+        assertTrue(e.getMessage().contains("step 2, beyond the 1 steps"), e.getMessage());
+        PreferencePairs.PairSet other = PreferencePairs.PairSet.synthetic(4, 5, new Shape(1, 28, 28));
+        e = assertThrows(io.genalign.zoo.train.WorkFolder.RefusedException.class, () -> DiffusionDpoTrainer.train(base,
+                other, options(Divergence.reverseKl(), 2), work, null));
+        assertTrue(e.getMessage().contains("pairs "), e.getMessage());
+    }
 }

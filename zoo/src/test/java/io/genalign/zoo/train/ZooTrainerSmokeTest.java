@@ -28,7 +28,7 @@ class ZooTrainerSmokeTest {
         Path work = tmp.resolve("work");
         ZooTrainer.Result first = ZooTrainer.train(model, work, o, data, null);
         assertFalse(first.resumed());
-        assertTrue(Files.exists(work.resolve("checkpoint/state.json")));
+        assertEquals(2, new CheckpointStore(work.resolve("checkpoints")).latest().orElseThrow().step());
         assertTrue(Files.exists(work.resolve("loss-curve.png")));
         List<String> losses = Files.readAllLines(work.resolve("losses.csv"));
         assertEquals(3, losses.size(), "header + 2 steps");
@@ -59,7 +59,7 @@ class ZooTrainerSmokeTest {
         Path work = tmp.resolve("work");
         ZooTrainer.train("gan", work, new TrainOptions(1, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 1),
                 data, null);
-        Files.writeString(work.resolve("checkpoint/state.json"), "{\"step\": " + ZooTrainer.AUX_START + "}");
+        relabel(work, ZooTrainer.AUX_START);
         ZooTrainer.train("gan", work, new TrainOptions(ZooTrainer.AUX_START + 2, 4, base.learningRate(), base.beta1(),
                 base.seed(), 0, 16, 1), data, null);
         List<String> lines = Files.readAllLines(work.resolve("losses.csv"));
@@ -76,5 +76,61 @@ class ZooTrainerSmokeTest {
             // ten classes: an untrained classifier's cross-entropy is near ln 10
             assertTrue(Double.parseDouble(cells[3]) < 10 && Double.parseDouble(cells[4]) < 10, line);
         }
+    }
+
+    /** Moves the latest checkpoint of {@code work} to {@code step} (same files, same fingerprint). */
+    static void relabel(Path work, int step) throws Exception {
+        CheckpointStore store = new CheckpointStore(work.resolve("checkpoints"));
+        CheckpointStore.Checkpoint c = store.latest().orElseThrow();
+        java.util.Map<String, CheckpointStore.FileWriter> files = new java.util.LinkedHashMap<>();
+        try (var s = Files.list(c.dir())) {
+            for (Path f : s.sorted().toList()) {
+                if (!f.getFileName().toString().equals(CheckpointStore.MANIFEST)) {
+                    files.put(f.getFileName().toString(), t -> Files.copy(f, t));
+                }
+            }
+        }
+        store.save(step, files, c.meta());
+    }
+
+    /**
+     * Issue 12, item 3: zoo train --work refuses a checkpoint beyond --steps (it used to return the longer run's
+     * weights), a folder made with other options, a non-empty folder it did not make, and never replaces a
+     * losses.csv it did not write; --overwrite (startAgain) begins again.
+     */
+    @org.junit.jupiter.api.Test
+    void workFoldersMatchTheirOptions() throws Exception {
+        FashionMnist data = FashionMnist.load(IdxTest.fakeFashionMnist(Files.createDirectories(tmp.resolve("data")),
+                16, false));
+        TrainOptions base = TrainOptions.defaults("classifier-b");
+        TrainOptions three = new TrainOptions(3, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 1);
+        Path work = tmp.resolve("work");
+        ZooTrainer.train("classifier-b", work, three, data, null);
+        WorkFolder.RefusedException e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class,
+                () -> ZooTrainer.train("classifier-b", work, three.withSteps(2), data, null));
+        assertTrue(e.getMessage().contains("checkpoint at step 3, beyond the 2 steps") && e.getMessage().contains(
+                "--overwrite"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
+                "classifier-b", work, new TrainOptions(3, 4, 0.5f, base.beta1(), base.seed(), 0, 16, 1), data, null));
+        assertTrue(e.getMessage().contains("learning rate"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
+                "classifier-a", work, three, data, null));
+        assertTrue(e.getMessage().contains("zoo train classifier-b"), e.getMessage());
+        ZooTrainer.Result again = ZooTrainer.train("classifier-b", work, three.withSteps(2), data, null, true);
+        assertFalse(again.resumed());
+        assertEquals(3, Files.readAllLines(work.resolve("losses.csv")).size(), "header + 2 steps of the new run");
+
+        Files.writeString(work.resolve("losses.csv"), "my own notes\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
+                "classifier-b", work, three, data, null));
+        assertTrue(e.getMessage().contains("losses.csv was not written by genalign"), e.getMessage());
+        assertEquals("my own notes\n", Files.readString(work.resolve("losses.csv")));
+
+        Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+        Files.writeString(foreign.resolve("losses.csv"), "a user's table");
+        e = org.junit.jupiter.api.Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(
+                "classifier-b", foreign, three, data, null, true));
+        assertTrue(e.getMessage().contains("not made by genalign"), e.getMessage());
+        assertEquals("a user's table", Files.readString(foreign.resolve("losses.csv")));
     }
 }
