@@ -61,7 +61,15 @@ public final class WhiteNoiseProjection {
      * shape and type in the batch's manager (no gradient).
      */
     public NDArray project(NDArray batch) {
-        InputChecks.requireLatentBatch(batch, "latents");
+        // not InputChecks.requireLatentBatch: an all-zero sample (a zero gradient) is a valid input here
+        if (batch.getShape().dimension() < 2 || batch.getShape().get(0) < 1) {
+            throw new IllegalArgumentException("the white-noise projection needs a batch (B, ...), got shape "
+                    + batch.getShape());
+        }
+        if (batch.getDataType() != DataType.FLOAT32 && batch.getDataType() != DataType.FLOAT64) {
+            throw new IllegalArgumentException("the white-noise projection needs float32 or float64, got "
+                    + batch.getDataType());
+        }
         long b = batch.getShape().get(0);
         NDArray x = batch.stopGradient();
         double[] all = Flat.doubles(x);
