@@ -188,7 +188,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         return 0;
     }
 
-    private static Map<String, double[]> heldAt(AlignmentResult r) {
+    static Map<String, double[]> heldAt(AlignmentResult r) {
         // held-out rewards at each seed's best step
         Map<String, double[]> out = new LinkedHashMap<>();
         int n = r.bestTarget().length;
@@ -214,7 +214,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         return out;
     }
 
-    private static double[] ksOf(NDArray z) {
+    static double[] ksOf(NDArray z) {
         double[][] r = rows(z);
         double[] v = new double[r.length];
         for (int i = 0; i < r.length; i++) {
@@ -223,7 +223,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         return v;
     }
 
-    private static double[] stdOf(NDArray z) {
+    static double[] stdOf(NDArray z) {
         double[][] r = rows(z);
         double[] v = new double[r.length];
         for (int i = 0; i < r.length; i++) {
@@ -232,11 +232,11 @@ public final class RegularizerExperiment implements Callable<Integer> {
         return v;
     }
 
-    private static double[] powerOf(NDArray z) {
+    static double[] powerOf(NDArray z) {
         return Mpgr.builder().optPermutationMode(PermutationMode.NATURAL).build().terms(z).powerNatural();
     }
 
-    private static NDArray pickGrid(List<NDArray> perClass, int seeds) {
+    static NDArray pickGrid(List<NDArray> perClass, int seeds) {
         List<NDArray> picks = new ArrayList<>();
         for (int s = 0; s < Math.min(3, seeds); s++) {
             for (NDArray a : perClass) {
