@@ -61,13 +61,20 @@ import java.util.Map;
  * under no_grad, batch 4), launched as a child process with {@code OMP_NUM_THREADS=1}; its per-step times are
  * parsed from its JSON line.
  *
- * <p>The two sides alternate in blocks (genalign, PyTorch, genalign, ...) so that load drift on a shared machine
- * hits both alike; each block starts from the reference latents, runs {@code warmup} untimed steps and then
+ * <p>Third side, the direct DJL step ({@link DirectRun}): the same step written directly against DJL and the
+ * same libtorch 2.7.1, without genalign's optimizer. genalign and the direct step run alternately, step by step, in
+ * the same JVM block (paired per-step ratios); what separates genalign from the direct step is genalign's own
+ * overhead, what separates the direct step from the PyTorch peer is libtorch 2.7.1 vs PyTorch 1.13 and Java vs
+ * Python dispatch.
+ *
+ * <p>The JVM block and the PyTorch block alternate (JVM, PyTorch, JVM, ...) so that load drift on a shared machine
+ * hits all sides alike; each block starts from the reference latents, runs {@code warmup} untimed steps and then
  * {@code steps} timed ones. Threads: run the JVM with {@code OMP_NUM_THREADS=1 -Dai.djl.pytorch.num_threads=1
  * -Dai.djl.pytorch.num_interop_threads=1} (the script does); the report records what was in effect.
  *
  * <p>Arguments: {@code [--blocks N] [--warmup N] [--steps N] [--model DIR] [--python EXE] [--out FILE]
- * [--command TEXT]}.
+ * [--command TEXT] [--sides genalign,pytorch,direct]} (a run with fewer sides prints its blocks and writes no
+ * report: for profiling).
  */
 public final class OwnModelBench {
     private OwnModelBench() {}
@@ -413,8 +420,9 @@ public final class OwnModelBench {
         double[] dj = pooled(results, "direct");
         StringBuilder md = new StringBuilder();
         md.append("## Run of ").append(started).append("\n\n");
-        md.append("Model folder `").append(dir).append("`, batch 4, ").append(blocks).append(" alternating blocks per "
-                + "side (genalign first), each from the reference latents: ").append(warmup)
+        md.append("Model folder `").append(dir).append("`, batch 4, ").append(blocks).append(" pairs of blocks (a JVM "
+                + "block, genalign and the direct step interleaved step by step, then a PyTorch block), each side from "
+                + "the reference latents: ").append(warmup)
                 .append(" untimed warm-up steps, then ").append(steps).append(" timed steps (").append(blocks * steps)
                 .append(" timed steps per side).\n\n");
         md.append("Threads: OMP_NUM_THREADS=").append(System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"))
