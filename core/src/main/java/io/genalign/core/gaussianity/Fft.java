@@ -48,23 +48,22 @@ final class Fft {
                 im[j] = t;
             }
         }
+        // twiddles from a cached table of cos/sin(2πk/n), k < n/2, each computed directly (not by recurrence)
+        double[][] tw = twiddles(n);
+        double[] cos = tw[0];
+        double[] sin = tw[1];
         double sign = inverse ? 1 : -1;
         for (int len = 2; len <= n; len <<= 1) {
             int half = len >> 1;
-            double ang = sign * 2 * Math.PI / len;
-            // twiddles computed directly (not by recurrence) to keep float64 accuracy at large n
-            double[] wr = new double[half];
-            double[] wi = new double[half];
-            for (int k = 0; k < half; k++) {
-                wr[k] = Math.cos(ang * k);
-                wi[k] = Math.sin(ang * k);
-            }
+            int stride = n / len;
             for (int i = 0; i < n; i += len) {
                 for (int k = 0; k < half; k++) {
+                    double wr = cos[k * stride];
+                    double wi = sign * sin[k * stride];
                     int a = i + k;
                     int b = a + half;
-                    double xr = re[b] * wr[k] - im[b] * wi[k];
-                    double xi = re[b] * wi[k] + im[b] * wr[k];
+                    double xr = re[b] * wr - im[b] * wi;
+                    double xi = re[b] * wi + im[b] * wr;
                     re[b] = re[a] - xr;
                     im[b] = im[a] - xi;
                     re[a] += xr;
@@ -74,34 +73,67 @@ final class Fft {
         }
     }
 
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, double[][]> TWIDDLES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<Long, double[][]> CHIRPS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {cos(2πk/n), sin(2πk/n)} for k < n/2, per power-of-two n (cached). */
+    private static double[][] twiddles(int n) {
+        return TWIDDLES.computeIfAbsent(n, len -> {
+            double[] c = new double[Math.max(1, len / 2)];
+            double[] sn = new double[c.length];
+            for (int k = 0; k < len / 2; k++) {
+                c[k] = Math.cos(2 * Math.PI * k / len);
+                sn[k] = Math.sin(2 * Math.PI * k / len);
+            }
+            return new double[][] {c, sn};
+        });
+    }
+
+    /**
+     * Bluestein's plan for length n and direction (cached): the chirp w_k = e^(∓πi k²/n) (re, im) and the
+     * transform of the conjugate chirp padded to m (re, im).
+     */
+    private static double[][] chirp(int n, int m, boolean inverse) {
+        return CHIRPS.computeIfAbsent(((long) n << 1) | (inverse ? 1 : 0), key -> {
+            double sign = inverse ? 1 : -1;
+            double[] cr = new double[n];
+            double[] ci = new double[n];
+            for (int k = 0; k < n; k++) {
+                long kk = ((long) k * k) % (2L * n); // exact angle index: k² mod 2n
+                double ang = sign * Math.PI * kk / n;
+                cr[k] = Math.cos(ang);
+                ci[k] = Math.sin(ang);
+            }
+            double[] br = new double[m];
+            double[] bi = new double[m];
+            br[0] = cr[0];
+            bi[0] = -ci[0];
+            for (int k = 1; k < n; k++) {
+                br[k] = br[m - k] = cr[k];
+                bi[k] = bi[m - k] = -ci[k];
+            }
+            radix2(br, bi, false);
+            return new double[][] {cr, ci, br, bi};
+        });
+    }
+
     private static void bluestein(double[] re, double[] im, boolean inverse) {
         int n = re.length;
         int m = Integer.highestOneBit(2 * n - 1) << 1;
-        double sign = inverse ? 1 : -1;
-        double[] cr = new double[n];
-        double[] ci = new double[n];
-        for (int k = 0; k < n; k++) {
-            long kk = ((long) k * k) % (2L * n); // exact angle index: k² mod 2n
-            double ang = sign * Math.PI * kk / n;
-            cr[k] = Math.cos(ang);
-            ci[k] = Math.sin(ang);
-        }
+        double[][] plan = chirp(n, m, inverse);
+        double[] cr = plan[0];
+        double[] ci = plan[1];
+        double[] br = plan[2];
+        double[] bi = plan[3];
         double[] ar = new double[m];
         double[] ai = new double[m];
         for (int k = 0; k < n; k++) {
             ar[k] = re[k] * cr[k] - im[k] * ci[k];
             ai[k] = re[k] * ci[k] + im[k] * cr[k];
         }
-        double[] br = new double[m];
-        double[] bi = new double[m];
-        br[0] = cr[0];
-        bi[0] = -ci[0];
-        for (int k = 1; k < n; k++) {
-            br[k] = br[m - k] = cr[k];
-            bi[k] = bi[m - k] = -ci[k];
-        }
         radix2(ar, ai, false);
-        radix2(br, bi, false);
         for (int k = 0; k < m; k++) {
             double r = ar[k] * br[k] - ai[k] * bi[k];
             double i = ar[k] * bi[k] + ai[k] * br[k];
