@@ -4,6 +4,7 @@
     /usr/bin/python3 examples/tiny-t2i/bench_align_step.py [--steps 200] [--warmup 20] [--threads 1]
                                                           [--lambda 1.0] [--model-dir examples/tiny-t2i]
                                                           [--scaling raw|match] [--lr 0.05] [--times]
+                                                          [--serve]
 
 What one step does (timed from the generator call to the end of the optimiser update):
 
@@ -18,7 +19,10 @@ What one step does (timed from the generator call to the end of the optimiser up
 z starts at the fixed reference latents (reference/z.npy), ids are reference/token_ids.npy (the four
 reference prompts). Prints one JSON line: median and mean ms per step over --steps timed steps after --warmup
 untimed ones, plus the settings and the final target and held-out values (--times adds every timed step's
-milliseconds as "times_ms", for a caller that pools several runs, e.g. bench/run-own-models.sh).
+milliseconds as "times_ms", for a caller that pools several runs). With --serve the steps run on request: each
+stdin line "N" runs N steps and answers one JSON line {"times_ms": [...]}, "end" prints the summary (statistics
+over the steps after the first --warmup); bench/run-own-models.sh drives it this way to interleave it step by step
+with genalign.
 
 MPGR, following docs/regularizers.md and shared/specs/gaussianity.md ("Project conventions"), per sample:
 
@@ -55,6 +59,7 @@ import json
 import math
 import os
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -120,6 +125,8 @@ def main():
     ap.add_argument("--scaling", choices=["raw", "match"], default="raw")
     ap.add_argument("--lr", type=float, default=0.05, help="Adam learning rate")
     ap.add_argument("--times", action="store_true", help="also print every timed step's ms (times_ms)")
+    ap.add_argument("--serve", action="store_true",
+                    help="run steps on request from stdin (a line N: N steps, 'end': summary) instead of a loop")
     ap.add_argument("--mode", choices=["both", "natural", "permuted"], default="both")
     ap.add_argument("--model-dir", default=HERE)
     ap.add_argument("--reference-dir", default=os.path.join(HERE, "reference"))
@@ -137,9 +144,10 @@ def main():
     opt = torch.optim.Adam([z], lr=args.lr)
     gen = torch.Generator().manual_seed(0)
 
-    times = []
-    target = held = reg = None
-    for step in range(args.warmup + args.steps):
+    state = {}
+
+    def one_step():
+        """One timed alignment step; returns its milliseconds and keeps the last values in state."""
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         images = G(z, ids)
@@ -159,8 +167,30 @@ def main():
             held = aes(images.detach())
         opt.step()
         t1 = time.perf_counter()
-        if step >= args.warmup:
-            times.append((t1 - t0) * 1e3)
+        state.update(target=target, held=held, reg=reg)
+        return (t1 - t0) * 1e3
+
+    times = []
+    if args.serve:
+        # driven step by step by a caller (bench/run-own-models.sh): a line "N" runs N steps and answers
+        # {"times_ms": [...]}; a line "end" (or end of input) prints the summary below, whose statistics skip
+        # the first --warmup steps run
+        print(json.dumps({"ready": True}), flush=True)
+        for line in sys.stdin:
+            line = line.strip()
+            if line == "end":
+                break
+            batch = [one_step() for _ in range(int(line))]
+            times.extend(batch)
+            print(json.dumps({"times_ms": [round(t, 4) for t in batch]}), flush=True)
+        times = times[args.warmup:]
+        args.steps = len(times)
+    else:
+        for step in range(args.warmup + args.steps):
+            ms = one_step()
+            if step >= args.warmup:
+                times.append(ms)
+    target, held, reg = state.get("target"), state.get("held"), state.get("reg")
 
     out = {
         "bench": "tiny-t2i align step (PyTorch peer)",

@@ -56,23 +56,23 @@ import java.util.Map;
  * {@code reference/prompts.txt}. One step = one {@link NoiseOptimizer#step()} call, timed with
  * {@link System#nanoTime()}.
  *
- * <p>PyTorch side: {@code bench_align_step.py --threads 1 --scaling match --lr 0.1 --times} (the same work: the
+ * <p>PyTorch side: {@code bench_align_step.py --threads 1 --scaling match --lr 0.1 --serve} (the same work: the
  * regularizer gradient rescaled per seed to the reward gradient's norm, Adam with lr 0.1, the held-out aesthetic
- * under no_grad, batch 4), launched as a child process with {@code OMP_NUM_THREADS=1}; its per-step times are
- * parsed from its JSON line.
+ * under no_grad, batch 4), a child process with {@code OMP_NUM_THREADS=1} that runs one step per request and
+ * answers with its own timing of it (pipe traffic is not timed).
  *
  * <p>Third side, the direct DJL step ({@link DirectRun}): the same step written directly against DJL and the
- * same libtorch 2.7.1, without genalign's optimizer. genalign and the direct step run alternately, step by step, in
- * the same JVM block (paired per-step ratios); what separates genalign from the direct step is genalign's own
- * overhead, what separates the direct step from the PyTorch peer is libtorch 2.7.1 vs PyTorch 1.13 and Java vs
+ * same libtorch 2.7.1, without genalign's optimizer. What separates genalign from the direct step is genalign's own
+ * overhead; what separates the direct step from the PyTorch peer is libtorch 2.7.1 vs PyTorch 1.13 and Java vs
  * Python dispatch.
  *
- * <p>The JVM block and the PyTorch block alternate (JVM, PyTorch, JVM, ...) so that load drift on a shared machine
- * hits all sides alike; each block starts from the reference latents, runs {@code warmup} untimed steps and then
- * {@code steps} timed ones. Threads: run the JVM with {@code OMP_NUM_THREADS=1 -Dai.djl.pytorch.num_threads=1
- * -Dai.djl.pytorch.num_interop_threads=1} (the script does); the report records what was in effect.
+ * <p>Each round starts all three from the reference latents and steps them in turn, one step each, the order
+ * rotating every step, so that load changes on a shared machine hit all sides alike and every step has a paired
+ * step of each other side; {@code warmup} untimed steps, then {@code steps} timed ones. Threads: run the JVM with
+ * {@code OMP_NUM_THREADS=1 -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1} (the script
+ * does); the report records what was in effect.
  *
- * <p>Arguments: {@code [--blocks N] [--warmup N] [--steps N] [--model DIR] [--python EXE] [--out FILE]
+ * <p>Arguments: {@code [--blocks N (rounds)] [--warmup N] [--steps N] [--model DIR] [--python EXE] [--out FILE]
  * [--command TEXT] [--sides genalign,pytorch,direct]} (a run with fewer sides prints its blocks and writes no
  * report: for profiling).
  */
@@ -124,16 +124,10 @@ public final class OwnModelBench {
             Generator g = model.generator();
             direct = new Direct(dir, m);
             for (int blk = 0; blk < blocks; blk++) {
-                if (sides.contains("genalign")) {
-                    for (Block r : jvmBlock(model, g, condition, options, direct, z0, warmup, steps, blk,
-                            sides.contains("direct"))) {
-                        results.add(r);
-                        System.out.println(summary(r));
-                    }
-                }
-                if (sides.contains("pytorch")) {
-                    results.add(pytorchBlock(python, dir, warmup, steps));
-                    System.out.println(summary(results.get(results.size() - 1)));
+                for (Block r : round(model, g, condition, options, direct, z0, warmup, steps, blk, sides, python,
+                        dir)) {
+                    results.add(r);
+                    System.out.println(summary(r));
                 }
             }
         }
@@ -149,17 +143,22 @@ public final class OwnModelBench {
     }
 
     /**
-     * One JVM block: a genalign optimizer and the direct DJL step, both from the reference latents, stepped
-     * alternately (genalign then direct on even steps, the other order on odd ones), so that load changes on a
-     * shared machine hit both alike step by step.
+     * One round: a genalign optimizer, the direct DJL step and the PyTorch peer (a child process in {@code --serve}
+     * mode), all from the reference latents, stepped in turn, one step each, the order rotating every step (g d p,
+     * d p g, p g d), so that load changes on a shared machine hit all three alike, step by step.
      */
-    private static List<Block> jvmBlock(ModelSet model, Generator g, Condition condition, NoiseAlignmentOptions options,
-                                        Direct direct, NDArray z0, int warmup, int steps, long seed, boolean withDirect) {
+    private static List<Block> round(ModelSet model, Generator g, Condition condition, NoiseAlignmentOptions options,
+                                     Direct direct, NDArray z0, int warmup, int steps, long seed, List<String> sides,
+                                     String python, Path dir) throws IOException, InterruptedException {
+        boolean withDirect = sides.contains("direct");
+        boolean withPeer = sides.contains("pytorch");
         double[] ms = new double[steps];
         double[] dms = new double[steps];
+        double[] pms = new double[steps];
         Map<String, Double> phases;
         String finals;
         String directFinals = "";
+        String peerFinals = "";
         try (NDManager sm = z0.getManager().newSubManager()) {
             NDArray z = z0.duplicate();
             z.attach(sm);
@@ -168,7 +167,9 @@ public final class OwnModelBench {
                     .optRegularizer(Regularizers.create("mpgr", seed)).optOptions(options)
                     .addTarget(Rewards.create(model, "clip-score"), 1.0)
                     .addHeldOut(Rewards.create(model, "aesthetic"));
-            try (NoiseOptimizer opt = builder.build(); DirectRun d = withDirect ? new DirectRun(direct, z0, seed) : null) {
+            try (NoiseOptimizer opt = builder.build();
+                 DirectRun d = withDirect ? new DirectRun(direct, z0, seed) : null;
+                 Peer peer = withPeer ? Peer.start(python, dir, warmup) : null) {
                 opt.initialise(z);
                 Map<String, Double> atWarm = null;
                 var last = (io.genalign.core.noise.StepRecord) null;
@@ -176,19 +177,24 @@ public final class OwnModelBench {
                     if (s == warmup) {
                         atWarm = opt.timings();
                     }
-                    long dt = 0;
-                    if (d != null && s % 2 == 1) {
-                        dt = d.timedStep();
-                    }
-                    long t0 = System.nanoTime();
-                    last = opt.step();
-                    long t1 = System.nanoTime();
-                    if (d != null && s % 2 == 0) {
-                        dt = d.timedStep();
+                    double gt = 0;
+                    double dt = 0;
+                    double pt = 0;
+                    for (int k = 0; k < 3; k++) {
+                        switch ((s + k) % 3) {
+                            case 0 -> {
+                                long t0 = System.nanoTime();
+                                last = opt.step();
+                                gt = (System.nanoTime() - t0) / 1e6;
+                            }
+                            case 1 -> dt = d == null ? 0 : d.timedStep() / 1e6;
+                            default -> pt = peer == null ? 0 : peer.step();
+                        }
                     }
                     if (s >= warmup) {
-                        ms[s - warmup] = (t1 - t0) / 1e6;
-                        dms[s - warmup] = dt / 1e6;
+                        ms[s - warmup] = gt;
+                        dms[s - warmup] = dt;
+                        pms[s - warmup] = pt;
                     }
                 }
                 phases = new LinkedHashMap<>();
@@ -202,6 +208,9 @@ public final class OwnModelBench {
                 if (d != null) {
                     directFinals = d.finals();
                 }
+                if (peer != null) {
+                    peerFinals = peer.finish();
+                }
                 opt.finalise();
             }
         }
@@ -210,7 +219,79 @@ public final class OwnModelBench {
         if (withDirect) {
             out.add(new Block("direct", dms, Map.of(), directFinals));
         }
+        if (withPeer) {
+            out.add(new Block("pytorch", pms, Map.of(), peerFinals));
+        }
         return out;
+    }
+
+    /** The PyTorch peer in {@code --serve} mode: one step per request, its own timing of it read back. */
+    static final class Peer implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader in;
+        private final java.io.Writer out;
+        private final List<String> command;
+        private final StringBuilder transcript = new StringBuilder();
+        private final ObjectMapper json = new ObjectMapper();
+
+        private Peer(Process process, List<String> command) {
+            this.process = process;
+            this.command = command;
+            this.in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.out = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        static Peer start(String python, Path dir, int warmup) throws IOException {
+            List<String> cmd = List.of(python, dir.resolve("bench_align_step.py").toString(), "--threads", "1",
+                    "--scaling", "match", "--lr", String.valueOf(NoiseAlignmentOptions.DEFAULT_LEARNING_RATE),
+                    "--lambda", String.valueOf(NoiseAlignmentOptions.DEFAULT_REG_WEIGHT), "--warmup",
+                    String.valueOf(warmup), "--model-dir", dir.toString(), "--serve");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().put("OMP_NUM_THREADS", "1");
+            pb.environment().put("MKL_NUM_THREADS", "1");
+            Peer p = new Peer(pb.start(), cmd);
+            p.readJson("ready");
+            return p;
+        }
+
+        /** Runs one step in the peer; returns the peer's own timing of it in ms. */
+        double step() throws IOException {
+            out.write("1\n");
+            out.flush();
+            return readJson("times_ms").get("times_ms").get(0).asDouble();
+        }
+
+        /** Ends the peer; returns its final values. */
+        String finish() throws IOException, InterruptedException {
+            out.write("end\n");
+            out.flush();
+            JsonNode n = readJson("final_clip_score");
+            int rc = process.waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("PyTorch peer exited with " + rc + ": " + transcript);
+            }
+            return "clip " + n.get("final_clip_score") + ", aesthetic " + n.get("final_aesthetic") + ", mpgr "
+                    + n.get("final_mpgr") + " (torch " + n.get("torch").asText() + ")";
+        }
+
+        private JsonNode readJson(String key) throws IOException {
+            for (String line; (line = in.readLine()) != null; ) {
+                transcript.append(line).append('\n');
+                if (line.startsWith("{")) {
+                    JsonNode n = json.readTree(line);
+                    if (n.has(key)) {
+                        return n;
+                    }
+                }
+            }
+            throw new IllegalStateException("PyTorch peer ended before answering (" + String.join(" ", command)
+                    + "):\n" + transcript);
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+        }
     }
 
     /**
@@ -378,41 +459,6 @@ public final class OwnModelBench {
         return m.create(data, new Shape(shape));
     }
 
-    private static Block pytorchBlock(String python, Path dir, int warmup, int steps)
-            throws IOException, InterruptedException {
-        List<String> cmd = List.of(python, dir.resolve("bench_align_step.py").toString(), "--threads", "1",
-                "--scaling", "match", "--lr", String.valueOf(NoiseAlignmentOptions.DEFAULT_LEARNING_RATE),
-                "--lambda", String.valueOf(NoiseAlignmentOptions.DEFAULT_REG_WEIGHT), "--warmup",
-                String.valueOf(warmup), "--steps", String.valueOf(steps), "--model-dir", dir.toString(), "--times");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.environment().put("MKL_NUM_THREADS", "1");
-        Process p = pb.start();
-        String json = null;
-        StringBuilder all = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                all.append(line).append('\n');
-                if (line.startsWith("{")) {
-                    json = line;
-                }
-            }
-        }
-        int rc = p.waitFor();
-        if (rc != 0 || json == null) {
-            throw new IllegalStateException("PyTorch peer failed (exit " + rc + "): " + String.join(" ", cmd) + "\n"
-                    + all);
-        }
-        JsonNode n = new ObjectMapper().readTree(json);
-        double[] ms = new double[n.get("times_ms").size()];
-        for (int i = 0; i < ms.length; i++) {
-            ms[i] = n.get("times_ms").get(i).asDouble();
-        }
-        String finals = "clip " + n.get("final_clip_score") + ", aesthetic " + n.get("final_aesthetic") + ", mpgr "
-                + n.get("final_mpgr") + " (torch " + n.get("torch").asText() + ")";
-        return new Block("pytorch", ms, Map.of(), finals);
-    }
-
     static String report(List<Block> results, int blocks, int warmup, int steps, Path dir, String loadBefore,
                          String loadAfter, String started, String command) {
         double[] ga = pooled(results, "genalign");
@@ -420,11 +466,11 @@ public final class OwnModelBench {
         double[] dj = pooled(results, "direct");
         StringBuilder md = new StringBuilder();
         md.append("## Run of ").append(started).append("\n\n");
-        md.append("Model folder `").append(dir).append("`, batch 4, ").append(blocks).append(" pairs of blocks (a JVM "
-                + "block, genalign and the direct step interleaved step by step, then a PyTorch block), each side from "
-                + "the reference latents: ").append(warmup)
-                .append(" untimed warm-up steps, then ").append(steps).append(" timed steps (").append(blocks * steps)
-                .append(" timed steps per side).\n\n");
+        md.append("Model folder `").append(dir).append("`, batch 4, ").append(blocks).append(" rounds; in each, "
+                + "genalign, the direct DJL step and the PyTorch peer (`--serve`) start from the reference latents and "
+                + "take one step in turn, the order rotating every step; ").append(warmup)
+                .append(" untimed warm-up steps, then ").append(steps).append(" timed steps per round (")
+                .append(blocks * steps).append(" timed steps per side).\n\n");
         md.append("Threads: OMP_NUM_THREADS=").append(System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"))
                 .append(", ai.djl.pytorch.num_threads=").append(System.getProperty("ai.djl.pytorch.num_threads",
                         "(unset)")).append(", ai.djl.pytorch.num_interop_threads=")
@@ -440,20 +486,9 @@ public final class OwnModelBench {
                 .append(row("direct DJL step, same libtorch (no genalign optimizer)", dj));
         md.append(ratioRow("**ratio genalign / PyTorch peer**", ga, pt)).append(ratioRow("ratio genalign / direct DJL",
                 ga, dj)).append('\n');
-        if (ga.length == dj.length) {
-            double[] paired = new double[ga.length];
-            for (int i = 0; i < ga.length; i++) {
-                paired[i] = ga[i] / dj[i];
-            }
-            md.append(String.format(Locale.ROOT, "genalign and the direct step run alternately, step by step, in the "
-                    + "same JVM: the median of the paired per-step ratios genalign / direct is **%.2f×** (quartiles "
-                    + "%.2f× – %.2f×), the median paired difference %.2f ms.%n%n", median(paired), pct(paired, 0.25),
-                    pct(paired, 0.75), medianDiff(ga, dj)));
-        }
-        md.append(String.format(Locale.ROOT, "The median of the per-block ratios genalign / PyTorch (each block pair "
-                + "run back to back) is **%.2f×**.%n%n", blockRatioMedian(results)));
-        md.append("Per block (median ms / step; genalign and direct interleaved step by step, then the PyTorch "
-                + "block):\n\n| block | genalign | PyTorch | direct DJL | genalign / PyTorch | "
+        md.append(paired("genalign / PyTorch peer", ga, pt)).append(paired("genalign / direct DJL", ga, dj))
+                .append('\n');
+        md.append("Per round (median ms / step):\n\n| round | genalign | PyTorch | direct DJL | genalign / PyTorch | "
                 + "genalign / direct |\n|---|---|---|---|---|---|\n");
         List<Block> g = results.stream().filter(r -> r.side().equals("genalign")).toList();
         List<Block> p = results.stream().filter(r -> r.side().equals("pytorch")).toList();
@@ -465,13 +500,13 @@ public final class OwnModelBench {
             md.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f× | %.2f× |%n", i + 1, mg, mp, mdj,
                     mg / mp, mg / mdj));
         }
-        md.append("\ngenalign's own phase timings (`NoiseOptimizer.timings()`, mean ms per timed step over all blocks):");
+        md.append("\ngenalign's own phase timings (`NoiseOptimizer.timings()`, mean ms per timed step over all rounds):");
         Map<String, Double> phases = new LinkedHashMap<>();
         for (Block b : g) {
             b.phases().forEach((k, v) -> phases.merge(k, v / g.size(), Double::sum));
         }
         phases.forEach((k, v) -> md.append(String.format(Locale.ROOT, " %s %.2f;", k, v)));
-        md.append("\n\nValues after the last step of the last block (sanity check that both sides do the same work; "
+        md.append("\n\nValues after the last step of the last round (sanity check that both sides do the same work; "
                 + "MPGR's permutations come from different generators, so they agree only roughly):\n\n");
         md.append("- genalign: ").append(g.get(g.size() - 1).finals()).append('\n');
         md.append("- PyTorch: ").append(p.get(p.size() - 1).finals()).append('\n');
@@ -480,22 +515,25 @@ public final class OwnModelBench {
         return md.toString();
     }
 
+    /** The paired per-step comparison of two sides run in turn: median ratio, quartiles, median difference. */
+    private static String paired(String label, double[] a, double[] b) {
+        if (a.length != b.length || a.length == 0) {
+            return "";
+        }
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] / b[i];
+        }
+        return String.format(Locale.ROOT, "- paired per-step ratio %s: median **%.2f×** (quartiles %.2f× – %.2f×), "
+                + "median paired difference %.2f ms%n", label, median(r), pct(r, 0.25), pct(r, 0.75), medianDiff(a, b));
+    }
+
     private static double medianDiff(double[] a, double[] b) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             d[i] = a[i] - b[i];
         }
         return median(d);
-    }
-
-    private static double blockRatioMedian(List<Block> results) {
-        List<Block> g = results.stream().filter(r -> r.side().equals("genalign")).toList();
-        List<Block> p = results.stream().filter(r -> r.side().equals("pytorch")).toList();
-        double[] r = new double[Math.min(g.size(), p.size())];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = median(g.get(i).ms()) / median(p.get(i).ms());
-        }
-        return median(r);
     }
 
     private static String ratioRow(String label, double[] a, double[] b) {
@@ -509,7 +547,7 @@ public final class OwnModelBench {
     }
 
     private static String summary(Block b) {
-        return String.format(Locale.ROOT, "%s block: median %.2f ms, mean %.2f, min %.2f %s; load %s", b.side(),
+        return String.format(Locale.ROOT, "%s: median %.2f ms, mean %.2f, min %.2f %s; load %s", b.side(),
                 median(b.ms()), mean(b.ms()), min(b.ms()), b.phases().isEmpty() ? "" : b.phases().toString(),
                 loadavg());
     }
