@@ -10,6 +10,7 @@ import io.genalign.core.noise.NoiseAlignmentOptions;
 import io.genalign.core.noise.RegularizerScaling;
 import io.genalign.core.noise.StepRecord;
 import io.genalign.core.noise.StopReason;
+import io.genalign.core.noise.UpdateMode;
 import io.genalign.core.noise.UpdateRule;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,6 +83,12 @@ public final class AlignCommand implements Callable<Integer> {
     @Option(names = "--clip", description = "Per-seed gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
     double clip = NoiseAlignmentOptions.DEFAULT_GRAD_CLIP;
 
+    @Option(names = "--update", paramLabel = "MODE", converter = UpdateModes.class,
+            description = "How the latents stay noise-like: regularized (the gradient step with the regularizer) or "
+                    + "preconditioned (the gradient and the iterate projected onto the white-Gaussian-noise set, "
+                    + "docs/preconditioning.md; with any --regularizer, none included) (default: regularized).")
+    UpdateMode update = NoiseAlignmentOptions.DEFAULT_UPDATE_MODE;
+
     @Option(names = "--patience", description = "Stop when no seed improved for this many steps, 0 = off "
             + "(default: ${DEFAULT-VALUE}).")
     int patience = NoiseAlignmentOptions.DEFAULT_PATIENCE;
@@ -97,7 +104,7 @@ public final class AlignCommand implements Callable<Integer> {
             requireFinite(regWeight, "--reg-weight");
         }
         NoiseAlignmentOptions options = NoiseAlignmentOptions.builder().optSteps(steps).optLearningRate(lr).optRule(rule)
-                .optGradClip(clip).optPatience(patience).optScaling(scaling)
+                .optGradClip(clip).optPatience(patience).optScaling(scaling).optUpdateMode(update)
                 .optRegWeight(regWeight != null ? regWeight : NoiseAlignmentOptions.DEFAULT_REG_WEIGHT).build();
         PrintWriter o = spec.commandLine().getOut();
         try (ModelSet set = model.open()) {
@@ -112,7 +119,8 @@ public final class AlignCommand implements Callable<Integer> {
             }
             Regularizers.create(regularizer, run.seed); // an unknown name fails before any model loads
             String shown = a.resolvedPrompt();
-            Path dir = run.outOr("align", shown + "-" + regularizer);
+            Path dir = run.outOr("align", shown + "-" + regularizer
+                    + (update == UpdateMode.PRECONDITIONED ? "-preconditioned" : ""));
             boolean terminal = System.console() != null;
             Alignment.Run r;
             try (ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("align " + shown)
@@ -145,6 +153,19 @@ public final class AlignCommand implements Callable<Integer> {
     static void requireFinite(double v, String flag) {
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException(flag + " must be finite, got " + v);
+        }
+    }
+
+    /** --update's values, in any case: regularized, preconditioned. */
+    static final class UpdateModes implements CommandLine.ITypeConverter<UpdateMode> {
+        @Override
+        public UpdateMode convert(String value) {
+            try {
+                return UpdateMode.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("--update must be regularized or preconditioned, got '"
+                        + value + "'");
+            }
         }
     }
 

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code genalign experiment}: the papers' comparisons on the built-in models. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run one of the papers' comparisons on the built-in models and write its results.",
-        subcommands = {DivergenceExperiment.class, RefineExperiment.class, RegularizerExperiment.class})
+        subcommands = {DivergenceExperiment.class, PreconditioningExperiment.class, RefineExperiment.class,
+                RegularizerExperiment.class})
 public final class ExperimentCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

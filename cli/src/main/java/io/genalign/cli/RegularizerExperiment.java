@@ -195,7 +195,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         return 0;
     }
 
-    private static Map<String, double[]> heldAt(AlignmentResult r) {
+    static Map<String, double[]> heldAt(AlignmentResult r) {
         // held-out rewards at each seed's best step
         Map<String, double[]> out = new LinkedHashMap<>();
         int n = r.bestTarget().length;
@@ -221,7 +221,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         return out;
     }
 
-    private static double[] ksOf(NDArray z) {
+    static double[] ksOf(NDArray z) {
         double[][] r = rows(z);
         double[] v = new double[r.length];
         for (int i = 0; i < r.length; i++) {
@@ -230,7 +230,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         return v;
     }
 
-    private static double[] stdOf(NDArray z) {
+    static double[] stdOf(NDArray z) {
         double[][] r = rows(z);
         double[] v = new double[r.length];
         for (int i = 0; i < r.length; i++) {
@@ -239,11 +239,11 @@ public final class RegularizerExperiment implements Callable<Integer> {
         return v;
     }
 
-    private static double[] powerOf(NDArray z) {
+    static double[] powerOf(NDArray z) {
         return Mpgr.builder().optPermutationMode(PermutationMode.NATURAL).build().terms(z).powerNatural();
     }
 
-    private static NDArray pickGrid(List<NDArray> perClass, int seeds) {
+    static NDArray pickGrid(List<NDArray> perClass, int seeds) {
         List<NDArray> picks = new ArrayList<>();
         for (int s = 0; s < Math.min(3, seeds); s++) {
             for (NDArray a : perClass) {

@@ -17,6 +17,21 @@ class AlignCommandTest extends GenalignTestBase {
     Path tmp;
 
     @Test
+    void preconditionedUpdateRunsOnTheBuiltInModelAndIsRecorded() throws Exception {
+        Path out = tmp.resolve("pre");
+        GaussianityCommandTest.Run r = GaussianityCommandTest.run("align", "--prompt", "sneaker", "--steps", "3",
+                "--seeds", "2", "--update", "preconditioned", "--regularizer", "none", "--out", out.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        JsonNode prov = new ObjectMapper().readTree(out.resolve("provenance.json").toFile());
+        assertEquals("PRECONDITIONED", prov.get("config").get("options").get("update").asText(), prov.toString());
+        assertEquals("COMPLETED", prov.get("results").get("stop_reason").asText());
+        GaussianityCommandTest.Run bad = GaussianityCommandTest.run("align", "--update", "projected", "--out",
+                tmp.resolve("bad").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--update"), bad.err());
+    }
+
+    @Test
     void writesAFullReportAndRefusesToOverwriteIt() throws Exception {
         Path out = tmp.resolve("run");
         GaussianityCommandTest.Run r = GaussianityCommandTest.run("align", "--prompt", "sneaker", "--steps", "3",

@@ -107,6 +107,18 @@ class OwnModelCliTest {
     }
 
     @Test
+    void alignPreconditionedRunsOnTheUsersModel() throws Exception {
+        Path out = tmp.resolve("align-pre");
+        Run r = ok("align", "--model", fixture.toString(), "--prompt", "a red shoe", "--reward", "clip-score",
+                "--update", "preconditioned", "--steps", "4", "--seeds", "2", "--out", out.toString());
+        assertTrue(r.out().contains("report: "), r.out());
+        JsonNode prov = new ObjectMapper().readTree(out.resolve("provenance.json").toFile());
+        assertEquals("PRECONDITIONED", prov.get("config").get("options").get("update").asText(), prov.toString());
+        assertEquals("COMPLETED", prov.get("results").get("stop_reason").asText());
+        assertTrue(Files.size(out.resolve("best_latents.npy")) > 0);
+    }
+
+    @Test
     void refineAndPairsRunOnTheFolder() throws Exception {
         Path out = tmp.resolve("refine");
         Run r = ok("refine", "--model", fixture.toString(), "--prompt", "a red shoe", "--steps", "2",

@@ -36,6 +36,8 @@ public final class NoiseAlignmentOptions {
     public static final RegularizerScaling DEFAULT_SCALING = RegularizerScaling.MATCH_REWARD_NORM;
     /** Default patience in steps (0 turns early stopping off). */
     public static final int DEFAULT_PATIENCE = 0;
+    /** Default update mode: the regularized gradient step. */
+    public static final UpdateMode DEFAULT_UPDATE_MODE = UpdateMode.REGULARIZED;
 
     private final int steps;
     private final UpdateRule rule;
@@ -48,6 +50,7 @@ public final class NoiseAlignmentOptions {
     private final double regWeight;
     private final RegularizerScaling scaling;
     private final int patience;
+    private final UpdateMode updateMode;
 
     private NoiseAlignmentOptions(Builder b) {
         this.steps = b.steps;
@@ -61,6 +64,7 @@ public final class NoiseAlignmentOptions {
         this.regWeight = b.regWeight;
         this.scaling = b.scaling;
         this.patience = b.patience;
+        this.updateMode = b.updateMode;
     }
 
     /** A builder holding every default. */
@@ -117,6 +121,10 @@ public final class NoiseAlignmentOptions {
         return patience;
     }
 
+    public UpdateMode updateMode() {
+        return updateMode;
+    }
+
     /** The settings as an ordered map, for provenance records. */
     public java.util.Map<String, Object> toMap() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -131,6 +139,7 @@ public final class NoiseAlignmentOptions {
         m.put("reg_weight", regWeight);
         m.put("reg_scaling", scaling.name());
         m.put("patience", patience);
+        m.put("update", updateMode.name());
         return m;
     }
 
@@ -147,6 +156,7 @@ public final class NoiseAlignmentOptions {
         private double regWeight = DEFAULT_REG_WEIGHT;
         private RegularizerScaling scaling = DEFAULT_SCALING;
         private int patience = DEFAULT_PATIENCE;
+        private UpdateMode updateMode = DEFAULT_UPDATE_MODE;
 
         private Builder() {}
 
@@ -201,11 +211,18 @@ public final class NoiseAlignmentOptions {
             return this;
         }
 
+        /** How the latents are kept noise-like: {@link UpdateMode#REGULARIZED} or {@link UpdateMode#PRECONDITIONED}. */
+        public Builder optUpdateMode(UpdateMode updateMode) {
+            this.updateMode = updateMode;
+            return this;
+        }
+
         /** Validates and builds; bad values throw IllegalArgumentException naming the setting. */
         public NoiseAlignmentOptions build() {
             require(steps >= 1, "steps must be >= 1, got " + steps);
             require(rule != null, "update rule is missing");
             require(scaling != null, "regularizer scaling is missing");
+            require(updateMode != null, "update mode is missing");
             require(Double.isFinite(learningRate) && learningRate > 0, "learning rate must be > 0, got " + learningRate);
             require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
             require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1,

@@ -12,6 +12,7 @@ import io.genalign.core.gaussianity.InputChecks;
 import io.genalign.core.gaussianity.Mpgr;
 import io.genalign.core.gaussianity.PermutationMode;
 import io.genalign.core.gaussianity.Regularizer;
+import io.genalign.core.gaussianity.WhiteNoiseProjection;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Generator;
 import io.genalign.core.model.Reward;
@@ -37,6 +38,10 @@ import java.util.function.Consumer;
  *
  * <p>Lifecycle: {@link #initialise(NDArray)} → {@link #step()} while {@link #isFinished()} is false →
  * {@link #finalise()}, or {@link #run(NDArray, Consumer)} for all three. An optimizer is used once.
+ *
+ * <p>With {@link UpdateMode#PRECONDITIONED} the combined gradient is replaced by its projection onto the
+ * white-Gaussian-noise set (norm kept) before the clip and the update rule, and the iterate is projected onto the
+ * set after every update ({@code docs/preconditioning.md} §4).
  */
 public final class NoiseOptimizer implements AutoCloseable {
     private final Generator generator;
@@ -46,6 +51,7 @@ public final class NoiseOptimizer implements AutoCloseable {
     private final Regularizer regularizer;
     private final NoiseAlignmentOptions options;
     private final Mpgr naturalTerms = Mpgr.builder().optPermutationMode(PermutationMode.NATURAL).build();
+    private final WhiteNoiseProjection projection = WhiteNoiseProjection.create();
 
     private NDManager owner;
     private NDManager state;
@@ -77,6 +83,7 @@ public final class NoiseOptimizer implements AutoCloseable {
     private long nanosCombine;
     private long nanosTrack;
     private long nanosUpdate;
+    private long nanosProjection;
 
     private NoiseOptimizer(Builder b) {
         this.generator = b.generator;
@@ -110,6 +117,11 @@ public final class NoiseOptimizer implements AutoCloseable {
                     + "expects (B, " + generator.latentShape() + "), i.e. " + expected);
         }
         int b = (int) latents.getShape().get(0);
+        long perSeed = generator.latentShape().size();
+        if (options.updateMode() == UpdateMode.PRECONDITIONED && (perSeed < 4 || perSeed % 2 != 0)) {
+            throw new IllegalArgumentException("update mode PRECONDITIONED needs latents of an even size >= 4 per seed "
+                    + "(the compact spectrum has N/2 entries), got " + perSeed);
+        }
         if (condition.batchSize() != b) {
             throw new IllegalArgumentException("the condition has " + condition.batchSize() + " entries for " + b
                     + " latents");
@@ -224,6 +236,11 @@ public final class NoiseOptimizer implements AutoCloseable {
             }
             NDArray norm = perSeedNorm(g);
             gradNorm = values(norm);
+            if (options.updateMode() == UpdateMode.PRECONDITIONED && allFinite(gradNorm)) {
+                long p0 = System.nanoTime();
+                g = precondition(g, norm);
+                nanosProjection += System.nanoTime() - p0;
+            }
             if (!allFinite(gradNorm)) {
                 history.add(record(ev, regValues, gradNorm, improved));
                 stop(StopReason.DIVERGED, "the combined gradient became NaN or infinite at step " + t
@@ -239,6 +256,11 @@ public final class NoiseOptimizer implements AutoCloseable {
             history.add(record(ev, regValues, gradNorm, improved));
             long r4 = System.nanoTime();
             update(g);
+            if (options.updateMode() == UpdateMode.PRECONDITIONED) {
+                long p0 = System.nanoTime();
+                z = keep(projection.project(z));
+                nanosProjection += System.nanoTime() - p0;
+            }
             nanosUpdate += System.nanoTime() - r4;
         }
         t++;
@@ -316,6 +338,7 @@ public final class NoiseOptimizer implements AutoCloseable {
         m.put("combine", nanosCombine / 1e9);
         m.put("track", nanosTrack / 1e9);
         m.put("update", nanosUpdate / 1e9);
+        m.put("projection", nanosProjection / 1e9);
         return m;
     }
 
@@ -427,6 +450,17 @@ public final class NoiseOptimizer implements AutoCloseable {
             }
         }
         return improved;
+    }
+
+    /**
+     * d = P(g)·‖g‖/√N per seed ({@link UpdateMode#PRECONDITIONED}): the white-noise-shaped direction with g's norm
+     * (P(g) has norm √N), so the learning rate, the clip and the update rule keep their meaning; a zero gradient
+     * gives a zero step.
+     */
+    private NDArray precondition(NDArray g, NDArray norm) {
+        long n = g.getShape().size() / g.getShape().get(0);
+        NDArray shaped = projection.project(g);
+        return shaped.mul(broadcast(norm.div(num(norm, Math.sqrt(n))), shaped));
     }
 
     private void update(NDArray g) {
