@@ -1,17 +1,13 @@
 package io.genalign.core.model.torchscript;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Discriminator;
 import io.genalign.core.model.FeatureExtractor;
 import io.genalign.core.model.ModelInputs;
-import io.genalign.core.model.PromptTokenizer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 
 /**
  * A {@link Discriminator} backed by a user's TorchScript module that returns realness logits.
@@ -104,25 +100,15 @@ public final class TorchScriptDiscriminator implements Discriminator {
     }
 
     /** Builder: {@code set...} for the required file and image shape, {@code opt...} for the rest. */
-    public static final class Builder {
-        /** Default data type the module computes in. */
-        public static final DataType DEFAULT_DATA_TYPE = DataType.FLOAT32;
+    public static final class Builder extends ConditionedModuleBuilder<Builder> {
         /** Default name (reports, CLI). */
         public static final String DEFAULT_NAME = "torchscript-discriminator";
 
-        private Path modelPath;
         private Shape imageShape;
         private String name = DEFAULT_NAME;
         private FeatureExtractor features;
-        private final ModuleOptions options = new ModuleOptions();
 
         private Builder() {}
-
-        /** The TorchScript file (required). */
-        public Builder setModelPath(Path path) {
-            this.modelPath = path;
-            return this;
-        }
 
         /** Shape of one input image (C, H, W) (required). */
         public Builder setImageShape(Shape shape) {
@@ -138,54 +124,6 @@ public final class TorchScriptDiscriminator implements Discriminator {
         /** The feature extractor {@link #features(NDArray)} delegates to (not owned; none by default). */
         public Builder optFeatures(FeatureExtractor features) {
             this.features = Objects.requireNonNull(features, "features");
-            return this;
-        }
-
-        /** The module's floating type (float32 by default). */
-        public Builder optDataType(DataType type) {
-            options.dataType(type);
-            return this;
-        }
-
-        /** How the condition is passed ({@link ConditionInput#NONE} by default). */
-        public Builder optConditionInput(ConditionInput input) {
-            options.conditionInput(input);
-            return this;
-        }
-
-        /** The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING} (C-order values). */
-        public Builder optPromptEmbedding(String prompt, float[] embedding, Shape shape) {
-            options.embeddings.put(prompt, embedding, shape);
-            return this;
-        }
-
-        /** The embedding of one prompt for {@link ConditionInput#PROMPT_EMBEDDING}, from a .npy file. */
-        public Builder optPromptEmbeddingFile(String prompt, Path npyFile) {
-            options.embeddings.putFile(prompt, npyFile);
-            return this;
-        }
-
-        /** How a condition's prompt maps to the key its embedding was given under (identity by default). */
-        public Builder optPromptKey(UnaryOperator<String> key) {
-            options.promptKey(key);
-            return this;
-        }
-
-        /** The tokenizer for {@link ConditionInput#TOKENS} (required then; not owned). */
-        public Builder optTokenizer(PromptTokenizer tokenizer) {
-            options.tokenizer(tokenizer);
-            return this;
-        }
-
-        /** The number of classes for {@link ConditionInput#CLASS_INDEX} (ids outside [0, n) are refused). */
-        public Builder optNumClasses(int n) {
-            options.numClasses(n);
-            return this;
-        }
-
-        /** The name of the file in error messages (default: the path given to {@code setModelPath}). */
-        public Builder optLabel(String label) {
-            options.label(label);
             return this;
         }
 
