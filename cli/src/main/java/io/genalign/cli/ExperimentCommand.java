@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code genalign experiment}: the papers' comparisons on the built-in models. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Run one of the papers' comparisons on the built-in models and write its results.",
+        description = "Run one of the papers' comparisons (built-in models by default, or --model DIR) and write its results.",
         subcommands = {DivergenceExperiment.class, PreconditioningExperiment.class, RefineExperiment.class,
                 RegularizerExperiment.class})
 public final class ExperimentCommand implements Runnable {

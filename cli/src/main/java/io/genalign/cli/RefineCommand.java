@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
  * latents (.npy), provenance and an index.html. Setup in {@link RefineSession}.
  */
 @Command(name = "refine", mixinStandardHelpOptions = true,
-        description = {"Refine the built-in GAN's samples with a latent particle flow (GMI: kernel-ridge-regression",
+        description = {"Refine a generator's samples (builtin GAN or --model DIR) with a latent particle flow (GMI: KRR",
                 "scores on a mollified kernel) or a baseline (kde, krr, stein, ddls, dot, dgflow), and write a report."})
 public final class RefineCommand implements Callable<Integer> {
     /** Default prompt. */

@@ -50,7 +50,7 @@ import picocli.CommandLine;
  * given beside it. Also FID per step per method, and sample grids. Setup in {@link RefineSession}.
  */
 @Command(name = "refine", mixinStandardHelpOptions = true,
-        description = "Compare GMI with its ablations and baselines (DOT, DDLS, DGflow, KDE, KRR, Stein) on the GAN.")
+        description = "Compare GMI with its ablations and baselines (DOT, DDLS, DGflow, KDE, KRR, Stein) on a generator (builtin GAN or --model DIR).")
 public final class RefineExperiment implements Callable<Integer> {
     /** Rows, in the table's order ("base" = no refinement). */
     static final List<String> ROWS = List.of("base", "dot", "ddls", "dgflow", "kde", "krr", "gmi", "stein");

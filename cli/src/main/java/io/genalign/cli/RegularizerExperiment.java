@@ -65,7 +65,7 @@ import picocli.CommandLine;
  * alone and decoded.
  */
 @Command(name = "regularizers", mixinStandardHelpOptions = true,
-        description = "Compare the Gaussianity regularizers for noise alignment on the built-in models.")
+        description = "Compare the Gaussianity regularizers for noise alignment (built-in models or --model DIR).")
 public final class RegularizerExperiment implements Callable<Integer> {
     /** Adam's learning rate in the regularizer-only toy (default betas and epsilon). */
     static final double TOY_LEARNING_RATE = 0.01;
@@ -91,7 +91,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
                     + "covariance is O(D^2) and left out by default).")
     List<String> regularizers = new ArrayList<>(List.of("none", "norm", "prno", "kl", "kurtosis", "mpgr"));
 
-    @Option(names = "--seeds", description = "Seeds per class (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", description = "Seeds per prompt (default: ${DEFAULT-VALUE}).")
     int seeds = 8;
 
     @Option(names = "--steps", description = "Steps per run (default: ${DEFAULT-VALUE}).")
