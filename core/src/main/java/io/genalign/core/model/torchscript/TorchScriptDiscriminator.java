@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Discriminator;
 import io.genalign.core.model.FeatureExtractor;
-import io.genalign.core.model.ModelInputs;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -53,18 +52,7 @@ public final class TorchScriptDiscriminator implements Discriminator {
 
     @Override
     public NDArray logits(NDArray images, Condition condition) {
-        int b = ModelInputs.requireBatch(images, imageShape, "images");
-        ModelInputs.requireCondition(condition, b);
-        NDArray logits = module.forward(images, condition);
-        Shape s = logits.getShape();
-        if (s.equals(new Shape(b, 1))) {
-            return logits.reshape(b);
-        }
-        if (!s.equals(new Shape(b))) {
-            throw new IllegalStateException(module.label() + ": discriminator returned logits of shape " + s
-                    + ", expected (" + b + ") or (" + b + ", 1)");
-        }
-        return logits;
+        return module.forwardPerSample(images, imageShape, condition, "discriminator returned logits");
     }
 
     /** F of the delegate feature extractor; {@link UnsupportedOperationException} without one. */

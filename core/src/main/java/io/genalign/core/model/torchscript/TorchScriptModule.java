@@ -12,6 +12,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import io.genalign.core.model.Condition;
+import io.genalign.core.model.ModelInputs;
 import io.genalign.core.model.PromptTokenizer;
 import io.genalign.core.runtime.EngineBootstrap;
 import java.io.IOException;
@@ -148,6 +149,25 @@ final class TorchScriptModule implements AutoCloseable {
     /** Whether any module parameter would receive a gradient (false after loading: they are frozen). */
     boolean anyParameterRequiresGradient() {
         return block.getParameters().values().stream().anyMatch(p -> p.getArray().hasGradient());
+    }
+
+    /**
+     * Runs the module on a checked batch of {@code images} and returns one value per sample, shape (B): the module
+     * may return (B) or (B, 1); anything else is an {@link IllegalStateException} naming the file and {@code what}.
+     */
+    NDArray forwardPerSample(NDArray images, Shape imageShape, Condition condition, String what) {
+        int b = ModelInputs.requireBatch(images, imageShape, "images");
+        ModelInputs.requireCondition(condition, b);
+        NDArray y = forward(images, condition);
+        Shape s = y.getShape();
+        if (s.equals(new Shape(b, 1))) {
+            return y.reshape(b);
+        }
+        if (!s.equals(new Shape(b))) {
+            throw new IllegalStateException(label() + ": " + what + " of shape " + s + ", expected (" + b + ") or ("
+                    + b + ", 1)");
+        }
+        return y;
     }
 
     /**

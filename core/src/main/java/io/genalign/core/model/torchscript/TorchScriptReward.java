@@ -3,7 +3,6 @@ package io.genalign.core.model.torchscript;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.genalign.core.model.Condition;
-import io.genalign.core.model.ModelInputs;
 import io.genalign.core.model.Reward;
 import java.io.IOException;
 import java.util.Objects;
@@ -46,18 +45,7 @@ public final class TorchScriptReward implements Reward {
 
     @Override
     public NDArray score(NDArray images, Condition condition) {
-        int b = ModelInputs.requireBatch(images, imageShape, "images");
-        ModelInputs.requireCondition(condition, b);
-        NDArray scores = module.forward(images, condition);
-        Shape s = scores.getShape();
-        if (s.equals(new Shape(b, 1))) {
-            return scores.reshape(b);
-        }
-        if (!s.equals(new Shape(b))) {
-            throw new IllegalStateException(module.label() + ": reward returned scores of shape " + s
-                    + ", expected (" + b + ") or (" + b + ", 1)");
-        }
-        return scores;
+        return module.forwardPerSample(images, imageShape, condition, "reward returned scores");
     }
 
     /** The loaded module (tests). */
