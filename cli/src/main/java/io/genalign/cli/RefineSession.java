@@ -27,6 +27,7 @@ import io.genalign.core.model.Reward;
 import io.genalign.core.model.Rewards;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,19 +191,19 @@ final class RefineSession implements AutoCloseable {
             }
             m.put("diversity", Diversity.meanPairwiseDistance(f));
         }
+        Condition rows = conditionOf(prompts);
         Classifier judge = set.judges().get("classifier-b");
         if (set.promptKind() == PromptKind.CLASS && judge != null) {
             int[] pred = Evaluation.predict(judge, images);
             int hits = 0;
             for (int i = 0; i < pred.length; i++) {
-                hits += pred[i] == set.condition(prompts.get(i), 1).classId(0) ? 1 : 0;
+                hits += pred[i] == rows.classId(i) ? 1 : 0;
             }
             m.put("classifier_b_share", (double) hits / pred.length);
         }
         if (discriminator != null) {
             try (NDManager sm = images.getManager().newSubManager()) {
-                Condition c = conditionOf(prompts);
-                double[] d = discriminator.logits(images, c).toType(DataType.FLOAT64, false).toDoubleArray();
+                double[] d = discriminator.logits(images, rows).toType(DataType.FLOAT64, false).toDoubleArray();
                 double s = 0;
                 for (double v : d) {
                     s += v;
@@ -213,12 +214,13 @@ final class RefineSession implements AutoCloseable {
         return m;
     }
 
-    /** One condition entry per prompt. */
+    /** One condition entry per prompt, each distinct prompt resolved once. */
     private Condition conditionOf(List<String> prompts) {
+        Map<String, Condition> byPrompt = new HashMap<>();
         List<String> names = new ArrayList<>();
         int[] ids = new int[prompts.size()];
         for (int i = 0; i < ids.length; i++) {
-            Condition one = set.condition(prompts.get(i), 1);
+            Condition one = byPrompt.computeIfAbsent(prompts.get(i), p -> set.condition(p, 1));
             names.add(one.prompts().get(0));
             ids[i] = one.classId(0);
         }
