@@ -2,6 +2,7 @@ package io.genalign.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.genalign.core.model.Reward;
+import io.genalign.core.model.Rewards;
 import io.genalign.core.preference.PreferenceJudge;
 import io.genalign.core.rewards.ClassLogProbability;
 import io.genalign.core.rewards.Contrast;
@@ -69,28 +70,7 @@ final class BuiltinModels {
 
     /** {@code NAME[=WEIGHT]} terms of {@code flag}, names from {@link #REWARDS}, weights finite and non-zero. */
     static Map<String, Double> parseTerms(List<String> specs, String flag) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (String s : specs) {
-            String[] parts = s.split("=", 2);
-            String name = parts[0].trim().toLowerCase(Locale.ROOT);
-            if (!REWARDS.contains(name)) {
-                throw new IllegalArgumentException("unknown reward '" + parts[0] + "' in " + flag + ": expected one of "
-                        + String.join(", ", REWARDS));
-            }
-            double w = 1.0;
-            if (parts.length == 2) {
-                try {
-                    w = Double.parseDouble(parts[1].trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("bad weight in " + flag + " " + s + ": not a number");
-                }
-                if (!Double.isFinite(w) || w == 0) {
-                    throw new IllegalArgumentException("weight in " + flag + " " + s + " must be finite and non-zero");
-                }
-            }
-            m.put(name, w);
-        }
-        return m;
+        return Rewards.parseTerms(REWARDS, "builtin", specs, flag);
     }
 
     /**

@@ -57,14 +57,18 @@ public final class Rewards {
      * {@code flag} and the term.
      */
     public static Map<String, Double> parseTerms(ModelSet set, List<String> terms, String flag) {
+        return parseTerms(names(set), set.name(), terms, flag);
+    }
+
+    /** {@link #parseTerms(ModelSet, List, String)} against an explicit list of accepted names of model {@code model}. */
+    public static Map<String, Double> parseTerms(List<String> accepted, String model, List<String> terms, String flag) {
         Map<String, Double> m = new LinkedHashMap<>();
-        List<String> accepted = names(set);
         for (String s : terms) {
             String[] parts = s.split("=", 2);
             String name = parts[0].trim().toLowerCase(Locale.ROOT);
             if (!accepted.contains(name)) {
                 throw new IllegalArgumentException("unknown reward '" + parts[0] + "' in " + flag + ": model '"
-                        + set.name() + "' offers " + String.join(", ", accepted));
+                        + model + "' offers " + String.join(", ", accepted));
             }
             double w = 1.0;
             if (parts.length == 2) {
