@@ -10,7 +10,9 @@ import io.genalign.zoo.ZooModels;
 import io.genalign.zoo.data.FashionMnist;
 import io.genalign.zoo.train.TrainOptions;
 import io.genalign.zoo.train.ZooTrainer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,12 +95,37 @@ public final class ZooCommand implements Runnable {
                 + "options or a checkpoint beyond --steps (only a folder genalign made is ever emptied).")
         boolean overwrite;
 
+        @Option(names = "--init-from", paramLabel = "FILE|shipped", description = "Start from these weights instead "
+                + "of the seeded initialisation (a .params file of this model, or shipped: the weights inside "
+                + "genalign), e.g. to train the shipped model further. Not for the gan (two networks).")
+        String initFrom;
+
         @Option(names = "--install-to", paramLabel = "DIR", description = "Also install the result into this "
                 + "resource folder (e.g. zoo/src/main/resources) to rebuild the zoo.")
         Path installTo;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        /**
+         * The weights of {@code --init-from}: {@code shipped} or a file outside the work folder (which a run with
+         * {@code --overwrite} may empty), read whole before training starts.
+         */
+        static ZooTrainer.InitialWeights initialWeights(String model, String initFrom, Path work) throws IOException {
+            if ("shipped".equals(initFrom)) {
+                return new ZooTrainer.InitialWeights(Zoo.shippedWeights(model), Path.of("shipped"));
+            }
+            Zoo.shippedWeights(model); // refuses the gan with the same message
+            Path file = Path.of(initFrom);
+            if (file.toAbsolutePath().normalize().startsWith(work.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("--init-from " + initFrom + " lies inside the work folder " + work
+                        + ", which training writes; copy it elsewhere first");
+            }
+            if (Files.isDirectory(file)) {
+                throw new IllegalArgumentException("--init-from " + initFrom + " is a folder; give a .params file");
+            }
+            return new ZooTrainer.InitialWeights(Files.readAllBytes(file), file);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -112,8 +139,10 @@ public final class ZooCommand implements Runnable {
                 }
                 o = o.withSteps(steps).withCheckpointEvery(Math.min(o.checkpointEvery(), steps));
             }
+            ZooTrainer.InitialWeights init = initFrom == null ? null : initialWeights(model, initFrom, dir);
             FashionMnist fm = FashionMnist.load(data);
-            prov.config("model", model).config("options", o).config("work", dir.toString()).seed("train", o.seed());
+            prov.config("model", model).config("options", o)
+                    .config("init_from", init == null ? null : initFrom + " (sha256 " + init.sha256() + ")").config("work", dir.toString()).seed("train", o.seed());
             ZooTrainer.Result r;
             boolean terminal = System.console() != null;
             try (ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("train " + model)
@@ -123,7 +152,7 @@ public final class ZooCommand implements Runnable {
                         bar.stepTo(step);
                         bar.setExtraMessage(losses.toString());
                     }
-                }, overwrite, LossCurves::write);
+                }, overwrite, LossCurves::write, init);
             }
             prov.timing("train", r.wallSeconds()).result("weights", r.weights().toString()).result("resumed", r.resumed());
             PrintWriter out = spec.commandLine().getOut();

@@ -335,6 +335,45 @@ class ReliabilityCliTest extends GenalignTestBase {
     /** Issue 12, item 3 through the CLI: zoo train --work refuses a non-empty folder it did not make. */
     @Test
     void zooTrainRefusesAWorkFolderItDidNotMake() throws Exception {
+        Path data = tinyFashionMnist();
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("losses.csv"), "a user's table\n");
+        GaussianityCommandTest.Run r = run("zoo", "train", "classifier-b", "--steps", "1", "--work", work.toString(),
+                "--data", data.toString(), "--overwrite");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(work + " is not empty and was not made by genalign"), r.err());
+        oneLine(r);
+        assertEquals("a user's table\n", Files.readString(work.resolve("losses.csv")));
+    }
+
+    /**
+     * --init-from's bad sources, and a data folder smaller than the model's training slice: one line, exit 2. (The
+     * start from shipped weights itself: ZooTrainerSmokeTest.)
+     */
+    @Test
+    void zooTrainInitFromAndDataSizeErrors() throws Exception {
+        Path data = tinyFashionMnist();
+        Path work = Files.createDirectories(tmp.resolve("init"));
+        Path weights = Files.write(work.resolve("classifier-b.params"), new byte[] {1, 2, 3});
+        Path other = Files.write(tmp.resolve("other.params"), new byte[] {1, 2, 3});
+        for (String[] bad : new String[][] {{"gan", "shipped", "the gan has two networks"},
+                {"classifier-b", tmp.resolve("missing.params").toString(), "missing.params"},
+                {"classifier-b", weights.toString(), "lies inside the work folder"},
+                {"classifier-a", other.toString(), "not a weight file of this model"},
+                {"classifier-b", "shipped", "has 16 training images; classifier-b trains on images 10000..60000"}}) {
+            Path w = tmp.resolve("bad-" + bad[0] + bad[2].length());
+            GaussianityCommandTest.Run r = run("zoo", "train", bad[0], "--steps", "1", "--work",
+                    bad[2].contains("inside") ? work.toString() : w.toString(), "--data", data.toString(),
+                    "--init-from", bad[1]);
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains(bad[2]), r.err());
+            oneLine(r);
+        }
+        assertEquals(3, Files.size(weights), "the work folder's file is untouched");
+    }
+
+    /** A Fashion-MNIST folder of 16 blank training and test images (labels 0..9 cycling). */
+    private Path tinyFashionMnist() throws IOException {
         Path data = Files.createDirectories(tmp.resolve("fashion"));
         int n = 16;
         for (String p : new String[] {"train", "t10k"}) {
@@ -345,14 +384,7 @@ class ReliabilityCliTest extends GenalignTestBase {
             }
             idx(data.resolve(p + "-labels-idx1-ubyte"), new int[] {n}, labels);
         }
-        Path work = Files.createDirectories(tmp.resolve("work"));
-        Files.writeString(work.resolve("losses.csv"), "a user's table\n");
-        GaussianityCommandTest.Run r = run("zoo", "train", "classifier-b", "--steps", "1", "--work", work.toString(),
-                "--data", data.toString(), "--overwrite");
-        assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains(work + " is not empty and was not made by genalign"), r.err());
-        oneLine(r);
-        assertEquals("a user's table\n", Files.readString(work.resolve("losses.csv")));
+        return data;
     }
 
     private static void idx(Path file, int[] dims, byte[] data) throws IOException {

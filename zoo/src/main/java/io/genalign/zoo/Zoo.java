@@ -106,6 +106,21 @@ public final class Zoo {
         return verifiedBytes(ZooModels.DIFFUSION, ZooModels.DIFFUSION);
     }
 
+    /**
+     * The shipped weights of a single-network model ({@code classifier-a}, {@code classifier-b},
+     * {@code feature-net}, {@code diffusion}) as bytes, after the sha256 check: what {@code zoo train --init-from
+     * shipped} starts from.
+     *
+     * @throws IllegalArgumentException for the GAN (two networks) or an unknown name
+     */
+    public static byte[] shippedWeights(String model) {
+        if (ZooModels.GAN.equals(ZooModels.require(model))) {
+            throw new IllegalArgumentException("--init-from takes one weight file, and the gan has two networks "
+                    + "(generator and discriminator)");
+        }
+        return verifiedBytes(model, model);
+    }
+
     public static ZooDiscriminator discriminator(NDManager parent) {
         return new ZooDiscriminator(load(parent, ZooModels.GAN, "discriminator", Architectures::discriminator,
                 new Shape(1, 1, 28, 28), new Shape(1, Architectures.CLASSES)));

@@ -6,10 +6,12 @@ import ai.djl.nn.Block;
 import io.genalign.core.io.BadFileException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UTFDataFormatException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -41,11 +43,22 @@ public final class BlockParameters {
         if (Files.isDirectory(file)) {
             throw new FileSystemException(file.toString(), null, "Is a directory");
         }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        load(block, manager, new BufferedInputStream(Files.newInputStream(file)), file);
+    }
+
+    /**
+     * As {@link #load(Block, NDManager, Path)} from bytes already read; {@code source} names them in errors.
+     */
+    public static void load(Block block, NDManager manager, byte[] weights, Path source) throws IOException {
+        load(block, manager, new ByteArrayInputStream(weights), source);
+    }
+
+    private static void load(Block block, NDManager manager, InputStream stream, Path source) throws IOException {
+        try (DataInputStream in = new DataInputStream(stream)) {
             block.loadParameters(manager, in);
         } catch (MalformedModelException | EOFException | UTFDataFormatException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new BadFileException(file, "not a weight file of this model ("
+            throw new BadFileException(source, "not a weight file of this model ("
                     + why.substring(0, 1).toLowerCase(Locale.ROOT) + why.substring(1) + ")", e);
         }
     }

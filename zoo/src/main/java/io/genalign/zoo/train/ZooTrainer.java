@@ -107,8 +107,42 @@ public final class ZooTrainer {
      */
     public static Result train(String model, Path workDir, TrainOptions opts, FashionMnist data, Listener listener,
                                boolean startAgain, LossHistory.Plotter plotter) throws IOException {
+        return train(model, workDir, opts, data, listener, startAgain, plotter, null);
+    }
+
+    /**
+     * Initial weights for a run that does not start from the recipe's seeded initialisation: the bytes of one weight
+     * file, loaded into every part (a model's network and its average alike), and where they came from.
+     *
+     * @param weights the file's bytes ({@link BlockParameters#save} format)
+     * @param source  the file, or {@code shipped}; named in errors
+     */
+    public record InitialWeights(byte[] weights, Path source) {
+        /** The first 16 hex digits of the weights' sha256: what the work folder's fingerprint records. */
+        public String sha256() {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(weights))
+                        .substring(0, 16);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * As {@link #train(String, Path, TrainOptions, FashionMnist, Listener, boolean, LossHistory.Plotter)}, starting
+     * (at step 0 only; a resumed run continues from its checkpoint) from {@code init} when it is not null: its
+     * weights are loaded into every part of the recipe, and the work folder's fingerprint records their sha256, so
+     * that a resume with other initial weights is refused.
+     */
+    public static Result train(String model, Path workDir, TrainOptions opts, FashionMnist data, Listener listener,
+                               boolean startAgain, LossHistory.Plotter plotter, InitialWeights init)
+            throws IOException {
         TrainingRecipe recipe = TrainingRecipe.forModel(model);
         Map<String, Object> fp = fingerprint(model, opts, data);
+        if (init != null) {
+            fp.put("initial weights (--init-from)", init.sha256());
+        }
         WorkFolder wf = WorkFolder.open(workDir, "zoo train " + model, fp, startAgain, TODO);
         CheckpointStore store = wf.checkpoints();
         Optional<CheckpointStore.Checkpoint> latest = store.latest();
@@ -142,6 +176,17 @@ public final class ZooTrainer {
                 }
                 history = LossHistory.read(c.file("losses.csv"));
                 resumed = true;
+            } else if (init != null) {
+                for (Block b : parts.values()) {
+                    BlockParameters.load(b, manager, init.weights(), init.source());
+                }
+                for (Map.Entry<String, Block> e : parts.entrySet()) {
+                    for (Pair<String, Parameter> p : e.getValue().getParameters()) {
+                        if (p.getValue().requiresGradient() && recipe.trained(e.getKey())) {
+                            p.getValue().getArray().setRequiresGradient(true);
+                        }
+                    }
+                }
             }
             Map<String, Optimizer> optimizers = new LinkedHashMap<>();
             for (String part : parts.keySet()) {
@@ -152,6 +197,11 @@ public final class ZooTrainer {
                 }
             }
             ParameterStore ps = new ParameterStore(manager, false);
+            if (opts.trainTo() > data.train().size()) {
+                throw new IllegalArgumentException("the Fashion-MNIST folder (--data) has " + data.train().size()
+                        + " training images; " + model + " trains on images " + opts.trainFrom() + ".."
+                        + opts.trainTo());
+            }
             Batches batches = new Batches(data.train(), opts);
             for (int step = start; step < opts.steps(); step++) {
                 Map<String, Double> losses;

@@ -4,6 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import io.genalign.zoo.Zoo;
+import io.genalign.zoo.ZooModels;
+import io.genalign.zoo.arch.Architectures;
+import io.genalign.zoo.arch.BlockParameters;
 import io.genalign.zoo.data.FashionMnist;
 import io.genalign.zoo.data.IdxTest;
 import java.nio.file.Files;
@@ -49,6 +58,55 @@ class ZooTrainerSmokeTest {
                 assertTrue(Double.isFinite(Double.parseDouble(cell)), line);
             }
         }
+    }
+
+    /**
+     * A run started from the shipped weights (--init-from shipped): one Adam step (learning rate 1e-3) moves every
+     * weight by at most about the learning rate, the fingerprint records the weights, and a resume with other
+     * initial weights is refused.
+     */
+    @Test
+    void startsFromGivenWeights() throws Exception {
+        FashionMnist data = FashionMnist.load(IdxTest.fakeFashionMnist(Files.createDirectories(tmp.resolve("data")),
+                16, false));
+        TrainOptions base = TrainOptions.defaults(ZooModels.CLASSIFIER_B);
+        TrainOptions o = new TrainOptions(1, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 1);
+        byte[] shipped = Zoo.shippedWeights(ZooModels.CLASSIFIER_B);
+        Path work = tmp.resolve("work");
+        ZooTrainer.Result r = ZooTrainer.train(ZooModels.CLASSIFIER_B, work, o, data, null, false, null,
+                new ZooTrainer.InitialWeights(shipped, Path.of("shipped")));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block a = Architectures.classifierB();
+            a.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            BlockParameters.load(a, m, shipped, Path.of("shipped"));
+            Block b = Architectures.classifierB();
+            b.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            BlockParameters.load(b, m, r.weights().get(ZooModels.CLASSIFIER_B));
+            for (int i = 0; i < a.getParameters().size(); i++) {
+                if (!a.getParameters().get(i).getValue().requiresGradient()) {
+                    continue; // batch-norm running statistics follow the (blank) data, not the optimiser
+                }
+                NDArray pa = a.getParameters().get(i).getValue().getArray();
+                NDArray pb = b.getParameters().get(i).getValue().getArray();
+                double gap = pa.sub(pb).abs().max().getFloat();
+                assertTrue(gap < 2e-3, a.getParameters().get(i).getKey() + " moved by " + gap);
+            }
+        }
+        assertTrue(Files.readString(work.resolve(".genalign-work.json")).contains("initial weights (--init-from)"));
+        byte[] other = Files.readAllBytes(r.weights().get(ZooModels.CLASSIFIER_B));
+        Assertions.assertThrows(WorkFolder.RefusedException.class, () -> ZooTrainer.train(ZooModels.CLASSIFIER_B,
+                work, o.withSteps(2), data, null, false, null, new ZooTrainer.InitialWeights(other, Path.of("x"))));
+    }
+
+    /** A data folder smaller than the model's training slice is refused naming both. */
+    @Test
+    void refusesASliceBeyondTheData() throws Exception {
+        FashionMnist data = FashionMnist.load(IdxTest.fakeFashionMnist(Files.createDirectories(tmp.resolve("data")),
+                16, false));
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class, () -> ZooTrainer.train(
+                ZooModels.CLASSIFIER_A, tmp.resolve("w"), TrainOptions.defaults(ZooModels.CLASSIFIER_A), data, null));
+        assertTrue(e.getMessage().contains("has 16 training images; classifier-a trains on images 0..50000"),
+                e.getMessage());
     }
 
     /**
