@@ -15,10 +15,13 @@ import java.util.List;
  * <pre>
  *   m ← b1 m + (1 − b1) g;  v ← b2 v + (1 − b2) g²;  m̂ = m/(1 − b1^k);  v̂ = v/(1 − b2^k)
  *   {@link BiasCorrection#MOMENTS}:    w ← w − lr·( m̂/(sqrt(v̂) + eps) + wd·w )
- *   {@link BiasCorrection#STEP_SIZE}:  w ← w − lr_k·m/(sqrt(v) + eps) − lr·wd·w,  lr_k = lr·sqrt(1 − b2^k)/(1 − b1^k)
+ *   {@link BiasCorrection#STEP_SIZE}:  w ← w − lr·wd·w;  w ← w − lr_k·m/(sqrt(v) + eps),  lr_k = lr·sqrt(1 − b2^k)/(1 − b1^k)
  * </pre>
- * MOMENTS (the default) is PyTorch's form; STEP_SIZE is Kingma and Ba's "more efficient" ordering, the one DJL's
- * {@code Adam} computes (the two differ only in where eps enters: eps·sqrt(1 − b2^k) instead of eps). Weight decay
+ * MOMENTS (the default) is PyTorch's form, computed with NDArray operations; STEP_SIZE is Kingma and Ba's "more
+ * efficient" ordering (the two differ only in where eps enters: eps·sqrt(1 − b2^k) instead of eps), the one DJL's
+ * {@code Adam} computes, and it is computed the way DJL's {@code Adam} computes it — the same call to the engine's
+ * fused Adam kernel with float32 coefficients — so a training recipe made with DJL's optimizer is reproduced bit for
+ * bit (its moments are this class's, so unlike DJL's they are saved and restored). Weight decay
  * wd = 0 is Adam ({@link #adam}). Defaults b1 = {@value #BETA1}, b2 = {@value #BETA2}, eps = {@value #EPS}
  * (PyTorch's). The coefficients are formed in double from the betas as given (a float beta such as
  * {@code 0.9f} keeps its float value, so 1 − b1 is then the float32 difference) and applied as scalars of the
@@ -143,10 +146,11 @@ public final class AdamW {
             NDArray g = grads.get(i);
             NDArray mi = m.get(i);
             NDArray vi = v.get(i);
-            mi.muli(Scalars.of(mi, beta1)).addi(Scoped.in(sub, g.mul(Scalars.of(g, 1 - beta1))));
-            vi.muli(Scalars.of(vi, beta2)).addi(Scoped.in(sub, Scoped.in(sub, g.square()).mul(Scalars.of(g, 1 - beta2))));
-            NDArray step;
             if (correction == BiasCorrection.MOMENTS) {
+                mi.muli(Scalars.of(mi, beta1)).addi(Scoped.in(sub, g.mul(Scalars.of(g, 1 - beta1))));
+                vi.muli(Scalars.of(vi, beta2)).addi(Scoped.in(sub, Scoped.in(sub, g.square())
+                        .mul(Scalars.of(g, 1 - beta2))));
+                NDArray step;
                 step = Scoped.in(sub, mi.div(Scalars.of(mi, c1))).div(
                         Scoped.in(sub, vi.div(Scalars.of(vi, c2))).sqrt().add(Scalars.of(vi, eps)));
                 if (weightDecay != 0) {
@@ -154,13 +158,13 @@ public final class AdamW {
                 }
                 w.subi(step.mul(Scalars.of(step, lr)));
             } else {
-                double lrK = lr * Math.sqrt(c2) / c1;
-                step = Scoped.in(sub, mi.mul(Scalars.of(mi, lrK))).div(
-                        Scoped.in(sub, vi.sqrt()).add(Scalars.of(vi, eps)));
-                if (weightDecay != 0) {
-                    step = step.add(Scoped.in(sub, w.stopGradient()).mul(Scalars.of(w, lr * weightDecay)));
-                }
-                w.subi(step);
+                // DJL's Adam hands exactly this to the engine's fused Adam kernel (no rescaling, no clipping): the
+                // same call keeps a run that DJL's optimizer made reproducible bit for bit; weight decay, if any, is
+                // the kernel's decoupled form
+                float lrK = (float) (lr * Math.sqrt(c2) / c1);
+                w.getNDArrayInternal().adamUpdate(new NDList(w, g, mi, vi), new NDList(w), (float) lr, lrK,
+                        (float) weightDecay, 1f, -1f, (float) beta1, (float) beta2, (float) eps, true,
+                        weightDecay != 0);
             }
         }
     }

@@ -157,13 +157,7 @@ public final class ZooTrainer {
             ParameterStore ps = new ParameterStore(manager, false);
             Batches batches = new Batches(data.train(), opts);
             for (int step = start; step < opts.steps(); step++) {
-                Map<String, Double> losses;
-                try (NDManager sm = manager.newSubManager()) {
-                    Engine.getInstance().setRandomSeed((int) (opts.seed() * 7919 + step));
-                    Batches.Batch batch = batches.batch(sm, step);
-                    losses = recipe.step(new TrainingRecipe.StepContext(sm, ps, parts, optimizers, batch, step,
-                            opts));
-                }
+                Map<String, Double> losses = step(manager, recipe, ps, parts, optimizers, batches, step, opts);
                 history.add(losses);
                 if (listener != null) {
                     listener.onStep(step + 1, opts.steps(), losses);
@@ -216,6 +210,20 @@ public final class ZooTrainer {
             info.put("parameters", params);
             wf.writeOutput("training.json", f -> JSON.writeValue(f.toFile(), info));
             return new Result(model, workDir, opts.steps(), (System.nanoTime() - t0) / 1e9, weights, resumed);
+        }
+    }
+
+    /**
+     * Step {@code step} of {@code recipe}: the engine seed and the batch depend only on the seed and the step; every
+     * temporary lives in a sub-manager of {@code manager} closed before returning.
+     */
+    static Map<String, Double> step(NDManager manager, TrainingRecipe recipe, ParameterStore ps,
+                                    Map<String, Block> parts, Map<String, PartOptimizer> optimizers, Batches batches,
+                                    int step, TrainOptions opts) {
+        try (NDManager sm = manager.newSubManager()) {
+            Engine.getInstance().setRandomSeed((int) (opts.seed() * 7919 + step));
+            Batches.Batch batch = batches.batch(sm, step);
+            return recipe.step(new TrainingRecipe.StepContext(sm, ps, parts, optimizers, batch, step, opts));
         }
     }
 
