@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -ntp -o -pl bench -am package -DskipTests
-OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Xms1g -Xmx1g \
+OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Xms768m -Xmx768m -XX:+AlwaysPreTouch \
   -cp "$(cat bench/target/classpath.txt):bench/target/classes" io.genalign.bench.DpoMemory "${1:-2000}" "${2:-4}" \
   "${3:-50}" "${4:-200}" "${5:-250}"

@@ -115,8 +115,10 @@ public final class DpoMemory {
                 + "number of steps.%n%n", steps, pairsPerStep, every, warmup, checkpointEvery, checkpointEvery, steps,
                 pairsPerStep, every, pairsPerStep, DpoOptions.DEFAULT_PAIRS_PER_STEP));
         md.append(String.format(Locale.ROOT, "Machine: %d cores shared with other jobs, load average before `%s`, "
-                + "after `%s`. Java %s, DJL %s, PyTorch %s, OMP_NUM_THREADS=%s, max heap %d MB. Date: %s. Wall time "
-                + "%.0f s (%.3f s / step).%n%n", Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter,
+                + "after `%s`. Java %s, DJL %s, PyTorch %s, OMP_NUM_THREADS=%s. The Java heap is fixed and touched "
+                + "at start-up (%d MB, -Xms = -Xmx, -XX:+AlwaysPreTouch), so its first use of fresh pages does not "
+                + "show as growth: what can grow is native memory, where the engine's tensors live. Date: %s. Wall "
+                + "time %.0f s (%.3f s / step).%n%n", Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter,
                 System.getProperty("java.version"), Versions.all().get("djl"), Versions.all().get("pytorch"),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().maxMemory() >> 20,
                 Instant.now(), wall, wall / steps));
