@@ -10,6 +10,7 @@ import io.genalign.zoo.preference.DiffusionDpoTrainer;
 import io.genalign.zoo.preference.DpoOptions;
 import io.genalign.zoo.train.CheckpointStore;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,15 +46,15 @@ public final class DpoMemory {
         DpoOptions o = DpoOptions.builder().setDivergence(Divergence.reverseKl()).optSteps(steps)
                 .optPairsPerStep(pairsPerStep).optSeed(1).optCheckpointEvery(checkpointEvery).build();
         Path work = Files.createTempDirectory("dpo-memory");
-        List<int[]> samples = new ArrayList<>(); // {step, RSS kB}
+        List<int[]> samples = new ArrayList<>(); // {step, RSS kB, JVM non-heap committed kB}
         List<Double> seconds = new ArrayList<>();
-        samples.add(new int[] {0, rssKb()});
+        samples.add(new int[] {0, rssKb(), nonHeapKb()});
         seconds.add(0.0);
         long t0 = System.nanoTime();
         try {
             DiffusionDpoTrainer.train(base, pairs, o, work, (s, total) -> {
                 if (s.step() % every == 0 || s.step() == total) {
-                    samples.add(new int[] {s.step(), rssKb()});
+                    samples.add(new int[] {s.step(), rssKb(), nonHeapKb()});
                     seconds.add((System.nanoTime() - t0) / 1e9);
                     System.out.printf(Locale.ROOT, "step %d  rss %.1f MB  %.0f s%n", s.step(),
                             samples.get(samples.size() - 1)[1] / 1024.0, seconds.get(seconds.size() - 1));
@@ -126,13 +127,21 @@ public final class DpoMemory {
                 + "stays between %.1f and %.1f MB: largest deviation %.2f%% (bound %.0f%%): **%s**. Least-squares "
                 + "slope after the warm-up: %+.2f MB per 1,000 steps.%n%n", samples.get(ref)[0], refMb, min, max,
                 100 * worst, 100 * BOUND, met ? "flat, met" : "NOT met", 1000 * slope));
-        md.append("## Samples\n\n| step | seconds | RSS MB | vs warm-up |\n|---|---|---|---|\n");
+        md.append("## Samples\n\nJVM non-heap: committed code cache, metaspace and other JVM pools "
+                + "(MemoryMXBean); the rest of the resident set is the pre-touched heap and native memory.\n\n"
+                + "| step | seconds | RSS MB | vs warm-up | JVM non-heap MB |\n|---|---|---|---|---|\n");
         for (int i = 0; i < samples.size(); i++) {
             double mb = samples.get(i)[1] / 1024.0;
-            md.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %s |%n", samples.get(i)[0], seconds.get(i), mb,
-                    i < ref ? "(warm-up)" : String.format(Locale.ROOT, "%+.2f%%", 100 * (mb / refMb - 1))));
+            md.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %s | %.1f |%n", samples.get(i)[0],
+                    seconds.get(i), mb, i < ref ? "(warm-up)" : String.format(Locale.ROOT, "%+.2f%%",
+                            100 * (mb / refMb - 1)), samples.get(i)[2] / 1024.0));
         }
         return md.toString();
+    }
+
+    /** The JVM's committed non-heap memory (code cache, metaspace, …) in kB. */
+    static int nonHeapKb() {
+        return (int) (ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted() >> 10);
     }
 
     /** The resident set of this process in kB (VmRSS). */
