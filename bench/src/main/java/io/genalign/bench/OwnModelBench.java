@@ -23,6 +23,7 @@ import io.genalign.core.model.Rewards;
 import io.genalign.core.model.folder.ModelFolder;
 import io.genalign.core.noise.NoiseAlignmentOptions;
 import io.genalign.core.noise.NoiseOptimizer;
+import io.genalign.core.optim.AdamW;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
 import io.genalign.core.runtime.Versions;
@@ -337,15 +338,13 @@ public final class OwnModelBench {
         }
     }
 
-    /** The direct step's state: latents, Adam's moments and the step count, in a manager of their own. */
+    /** The direct step's state: latents and the kit's Adam (core.optim), in a manager of their own. */
     static final class DirectRun implements AutoCloseable {
         private final Direct d;
         private final NDManager keep;
         private final Regularizer reg;
         private NDArray z;
-        private NDArray am;
-        private NDArray av;
-        private int k;
+        private final AdamW adam;
         private double[] target;
         private double[] held;
         private double[] regV;
@@ -356,8 +355,8 @@ public final class OwnModelBench {
             this.reg = Regularizers.create("mpgr", seed);
             z = z0.duplicate();
             z.attach(keep);
-            am = z.zerosLike();
-            av = z.zerosLike();
+            adam = AdamW.adam(keep, NoiseAlignmentOptions.DEFAULT_BETA1, NoiseAlignmentOptions.DEFAULT_BETA2,
+                    NoiseAlignmentOptions.DEFAULT_ADAM_EPS, AdamW.BiasCorrection.MOMENTS);
         }
 
         /** One step; returns its nanoseconds. */
@@ -369,9 +368,6 @@ public final class OwnModelBench {
 
         private void step() {
             double lr = NoiseAlignmentOptions.DEFAULT_LEARNING_RATE;
-            double b1 = NoiseAlignmentOptions.DEFAULT_BETA1;
-            double b2 = NoiseAlignmentOptions.DEFAULT_BETA2;
-            float eps = (float) NoiseAlignmentOptions.DEFAULT_ADAM_EPS;
             long b = z.getShape().get(0);
             try (NDManager sm = keep.newSubManager()) {
                 NDArray zl = z.duplicate();
@@ -399,21 +395,7 @@ public final class OwnModelBench {
                 NDArray ratio = nr.div(ng.maximum(1e-30f)).reshape(b, 1, 1, 1);
                 NDArray g = gR.add(gReg.mul(ratio));
                 NDArray h = Direct.forward(d.aes, images.stopGradient());
-                k++;
-                NDArray m1 = am.mul((float) b1).add(g.mul((float) (1 - b1)));
-                NDArray v1 = av.mul((float) b2).add(g.square().mul((float) (1 - b2)));
-                NDArray upd = m1.div((float) (1 - Math.pow(b1, k)))
-                        .div(v1.div((float) (1 - Math.pow(b2, k))).sqrt().add(eps)).mul((float) lr);
-                NDArray zn = z.sub(upd);
-                for (NDArray a : new NDArray[] {m1, v1, zn}) {
-                    a.attach(keep);
-                }
-                am.close();
-                av.close();
-                z.close();
-                am = m1;
-                av = v1;
-                z = zn;
+                adam.step(List.of(z), List.of(g), lr); // z in place, the moments in keep
                 // what a user reads back each step: the target, held-out and regularizer values
                 target = toDoubles(score);
                 held = toDoubles(h);

@@ -1,17 +1,14 @@
 package io.genalign.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.genalign.cli.support.AtomicFiles;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
-import io.genalign.core.eval.Statistics;
 import io.genalign.core.preference.Divergence;
 import io.genalign.core.preference.PreferenceJudge;
 import io.genalign.core.preference.PreferencePairs;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
+import io.genalign.report.DivergenceReport;
 import io.genalign.zoo.RealBank;
 import io.genalign.zoo.Zoo;
 import io.genalign.zoo.ZooClassifier;
@@ -21,7 +18,6 @@ import io.genalign.zoo.preference.DiffusionDpoTrainer;
 import io.genalign.zoo.preference.DpoOptions;
 import io.genalign.zoo.preference.PairMaker;
 import io.genalign.zoo.preference.PreferenceEvaluation;
-import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -32,10 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -45,8 +37,9 @@ import picocli.CommandLine;
  * One set of preference pairs is made from the base model; every configuration (reverse KL, forward KL, JS at
  * beta_out 1 and 2, alpha 0.3/0.5/0.7) is trained from the same base on the same pairs with several seeds and
  * evaluated on the same noise: judge score, classifier-A alignment, diversity and per-class FID
- * ({@link PreferenceEvaluation}). Writes a table with Student-t 95% confidence intervals over seeds, a
- * reward-versus-diversity plot, results.json, provenance.json and results.md.
+ * ({@link PreferenceEvaluation}). The files (table with Student-t 95% confidence intervals over seeds, a
+ * reward-versus-diversity plot, results.json, results.md) are written by {@link DivergenceReport}; this class runs
+ * the experiment and writes provenance.json.
  */
 @Command(name = "divergences", mixinStandardHelpOptions = true,
         description = "Compare f-divergences for Diffusion-DPO on the built-in diffusion model.")
@@ -111,9 +104,6 @@ public final class DivergenceExperiment implements Callable<Integer> {
         }
     }
 
-    static final String[] MEASURES = {"judge", "classifier_a_logp", "classifier_a_share", "diversity",
-        "per_class_fid", "implicit_accuracy"};
-
     @Override
     public Integer call() throws IOException {
         if (seeds < 1 || steps < 1) {
@@ -161,7 +151,7 @@ public final class DivergenceExperiment implements Callable<Integer> {
                 o.println("base: " + baseFigures);
                 for (Config c : cfgs) {
                     Map<String, List<Double>> cell = new LinkedHashMap<>();
-                    for (String k : MEASURES) {
+                    for (String k : DivergenceReport.MEASURES) {
                         cell.put(k, new ArrayList<>());
                     }
                     for (int s = 0; s < seeds; s++) {
@@ -194,7 +184,11 @@ public final class DivergenceExperiment implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         prov.timing("total", seconds);
-        writeResults(folder, cfgs, results, baseFigures, seconds);
+        List<String> names = new ArrayList<>();
+        cfgs.forEach(c -> names.add(c.name()));
+        DivergenceReport.write(folder, new DivergenceReport.Results(
+                String.join(" ", spec.commandLine().getParseResult().originalArgs()), names, results, baseFigures,
+                seconds, perPrompt, steps, batch, lr, beta, seeds, evalPerClass));
         prov.write(folder.file("provenance.json"));
         folder.commit();
         o.println("results: " + folder.target().resolve("results.md"));
@@ -204,56 +198,5 @@ public final class DivergenceExperiment implements Callable<Integer> {
 
     private static double last(List<Double> v) {
         return v.get(v.size() - 1);
-    }
-
-    private void writeResults(RunFolder f, List<Config> cfgs, Map<String, Map<String, List<Double>>> results,
-                              Map<String, Double> base, double seconds) throws IOException {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("base", base);
-        json.put("runs", results);
-        json.put("seconds", seconds);
-        AtomicFiles.writeString(f.file("results.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(json) + "\n");
-        XYChart chart = new XYChartBuilder().width(720).height(480).title("Judge score vs diversity (mean over seeds, "
-                + "95% CI bars)").xAxisTitle("diversity (mean pairwise feature distance within a class)")
-                .yAxisTitle("judge score").build();
-        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setMarkerSize(10);
-        chart.addSeries("base", new double[] {base.get("diversity")}, new double[] {base.get("judge")});
-        for (Config c : cfgs) {
-            Statistics.Interval j = Statistics.studentT95(results.get(c.name()).get("judge"));
-            Statistics.Interval d = Statistics.studentT95(results.get(c.name()).get("diversity"));
-            XYSeries s = chart.addSeries(c.name(), new double[] {d.mean()}, new double[] {j.mean()},
-                    new double[] {Double.isNaN(j.halfWidth()) ? 0 : j.halfWidth()});
-            s.setLabel(c.name());
-        }
-        AtomicFiles.write(f.file("reward-vs-diversity.png"),
-                os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
-        StringBuilder md = new StringBuilder();
-        md.append("# f-divergence Diffusion-DPO on the built-in diffusion model\n\n");
-        md.append(String.format(Locale.ROOT, "Produced by `genalign experiment divergences` (%s) in %.0f s. %d pairs "
-                        + "per class judged by realism + contrast; %d DPO steps of %d pairs per run, AdamW lr %.3g, "
-                        + "beta_dpo %.4g (kappa %.4g) for every divergence; %d training seeds per row; evaluation on "
-                        + "%d samples per class from the same noise for every row.%n%n",
-                String.join(" ", spec.commandLine().getParseResult().originalArgs()), seconds, perPrompt, steps, batch,
-                lr, beta, beta / 2, seeds, evalPerClass));
-        md.append("| configuration | judge | classifier-A log p | classifier-A top-1 | diversity | per-class FID | "
-                + "implicit acc. (last 25%) |\n|---|---|---|---|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| base | %.4f | %.4f | %.3f | %.4f | %.2f | – |%n", base.get("judge"),
-                base.get("classifier_a_logp"), base.get("classifier_a_share"), base.get("diversity"),
-                base.get("per_class_fid")));
-        for (Config c : cfgs) {
-            Map<String, List<Double>> cell = results.get(c.name());
-            md.append("| ").append(c.name());
-            for (String k : MEASURES) {
-                Statistics.Interval mc = Statistics.studentT95(cell.get(k));
-                md.append(String.format(Locale.ROOT, " | %.4f ± %.4f", mc.mean(), mc.halfWidth()));
-            }
-            md.append(" |\n");
-        }
-        md.append("\n`± ` is the Student-t 95% half-width over the training seeds. `js@2` is Jensen-Shannon with "
-                + "beta_out = 2.\n");
-        AtomicFiles.writeString(f.file("results.md"), md.toString());
     }
 }

@@ -10,14 +10,10 @@ import io.genalign.api.Alignment;
 import io.genalign.cli.options.ModelOption;
 import io.genalign.cli.options.PromptListOption;
 import io.genalign.cli.options.RunOptions;
-import io.genalign.cli.support.AtomicFiles;
-import io.genalign.cli.support.ImageGrids;
-import io.genalign.cli.support.Plots;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.eval.Evaluation;
 import io.genalign.core.eval.Fid;
-import io.genalign.core.eval.Statistics;
 import io.genalign.core.eval.GaussianFit;
 import io.genalign.core.gaussianity.Regularizers;
 import io.genalign.core.model.FeatureExtractor;
@@ -34,6 +30,7 @@ import io.genalign.core.noise.StepRecord;
 import io.genalign.core.noise.UpdateMode;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
+import io.genalign.report.PreconditioningReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -60,7 +57,8 @@ import picocli.CommandLine.Option;
  * </ul>
  * Per method and regime: the best target per seed, the held-out rewards at that iterate, the FID of the best
  * images against the real bank, the latents' KS distance to N(0,1), std and natural-order L_power, with 95%
- * intervals (the statistics helpers of {@link RegularizerExperiment} and {@link RefineExperiment}).
+ * intervals ({@link io.genalign.core.eval.Statistics}). This class runs the experiment; its files are written by
+ * {@link PreconditioningReport}.
  */
 @Command(name = "preconditioning", mixinStandardHelpOptions = true,
         description = {"Compare gradient preconditioning onto the white-Gaussian-noise set with MPGR, PRNO and no",
@@ -103,11 +101,6 @@ public final class PreconditioningExperiment implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** One run's figures per seed. */
-    record Cell(String target, String method, String regime, int classId, double[] best, Map<String, double[]> held,
-                double[] ks, double[] std, double[] power, double seconds, int stepsRun, NDArray images,
-                double[] curveSeconds, double[] curveMeanBest) {}
-
     @Override
     public Integer call() throws IOException {
         List<String> order = new ArrayList<>();
@@ -128,8 +121,8 @@ public final class PreconditioningExperiment implements Callable<Integer> {
         AlignCommand.requireFinite(lr, "--lr");
         long seed = run.seed;
         PrintWriter o = spec.commandLine().getOut();
-        List<Cell> cells = new ArrayList<>();
-        List<Cell> initial = new ArrayList<>();
+        List<PreconditioningReport.Cell> cells = new ArrayList<>();
+        List<PreconditioningReport.Cell> initial = new ArrayList<>();
         Map<String, Double> fid = new LinkedHashMap<>();
         try (ModelSet set = model.open(); NDManager m = Tensors.newManager()) {
             List<String> prompts = promptList.resolve(set);
@@ -204,7 +197,7 @@ public final class PreconditioningExperiment implements Callable<Integer> {
                                                 : Regularizers.create(mth, seed + c));
                                 held.forEach(b::addHeldOut);
                                 double limit = "time".equals(regime) ? budget.get(c) : Double.POSITIVE_INFINITY;
-                                Cell cell = runOne(b, z0, target, mth, regime, c, limit, m);
+                                PreconditioningReport.Cell cell = runOne(b, z0, target, mth, regime, c, limit, m);
                                 cells.add(cell);
                                 imagesBy.computeIfAbsent(mth + "/" + regime, k -> new ArrayList<>()).add(cell.images());
                                 if ("mpgr".equals(mth) && "steps".equals(regime)) {
@@ -229,7 +222,7 @@ public final class PreconditioningExperiment implements Callable<Integer> {
                         NoiseOptimizer.Builder b = NoiseOptimizer.builder().setGenerator(g)
                                 .setCondition(set.condition(prompt, seeds)).addTarget(tr, 1.0).optOptions(regularized);
                         held.forEach(b::addHeldOut);
-                        Cell cell = runOne(b, z0, target, "initial", "-", c, 0, m);
+                        PreconditioningReport.Cell cell = runOne(b, z0, target, "initial", "-", c, 0, m);
                         initial.add(cell);
                         initImages.add(cell.images());
                     }
@@ -238,18 +231,17 @@ public final class PreconditioningExperiment implements Callable<Integer> {
                 for (Map.Entry<String, List<NDArray>> e : imagesBy.entrySet()) {
                     fid.put(target + "/" + e.getKey(), fidOf(featureNet, e.getValue(), realFit));
                 }
-                List<NDArray> grid = new ArrayList<>();
-                grid.add(RegularizerExperiment.pickGrid(initImages, seeds));
+                Map<String, List<NDArray>> stepsImages = new LinkedHashMap<>();
                 for (String mth : order) {
-                    grid.add(RegularizerExperiment.pickGrid(imagesBy.get(mth + "/steps"), seeds));
+                    stepsImages.put(mth, imagesBy.get(mth + "/steps"));
                 }
-                ImageGrids.write(folder.file("aligned-" + target + ".png"), NDArrays.concat(new NDList(
-                        grid.toArray(new NDArray[0])), 0), prompts.size() * Math.min(3, seeds),
-                        (int) Math.max(1, Math.min(3, 84 / set.imageShape().get(1))));
-                plotCurves(folder, target, order, cells);
+                PreconditioningReport.writeAligned(folder, target, initImages, stepsImages, order, seeds,
+                        set.imageShape().get(1));
+                PreconditioningReport.plotCurves(folder, target, order, cells);
             }
             prov.timing("total", (System.nanoTime() - t0) / 1e9);
-            writeTables(folder, order, cells, initial, fid, heldByTarget);
+            PreconditioningReport.writeTables(folder, new PreconditioningReport.Settings(targets, seeds, steps,
+                    timeFraction, lr), order, cells, initial, fid, heldByTarget);
             prov.write(folder.file("provenance.json"));
             folder.commit();
             o.println("results: " + folder.target().resolve("table.md"));
@@ -259,7 +251,7 @@ public final class PreconditioningExperiment implements Callable<Integer> {
     }
 
     /** Runs one optimizer until it finishes or {@code limitSeconds} of wall time have passed (0: no step). */
-    private Cell runOne(NoiseOptimizer.Builder b, NDArray z0, String target, String method, String regime, int c,
+    private PreconditioningReport.Cell runOne(NoiseOptimizer.Builder b, NDArray z0, String target, String method, String regime, int c,
                         double limitSeconds, NDManager keepIn) {
         List<Double> times = new ArrayList<>();
         AlignmentResult r;
@@ -294,7 +286,7 @@ public final class PreconditioningExperiment implements Callable<Integer> {
             curveSeconds[k] = times.get(Math.min(k, times.size() - 1));
         }
         Map<String, double[]> held = isInitial ? r.history().get(0).heldOut() : RegularizerExperiment.heldAt(r);
-        return new Cell(target, method, regime, c, isInitial ? r.initialTarget() : r.bestTarget(), held,
+        return new PreconditioningReport.Cell(target, method, regime, c, isInitial ? r.initialTarget() : r.bestTarget(), held,
                 RegularizerExperiment.ksOf(z), RegularizerExperiment.stdOf(z), RegularizerExperiment.powerOf(z),
                 seconds, r.stepsRun(), imgs, curveSeconds, curve);
     }
@@ -302,180 +294,5 @@ public final class PreconditioningExperiment implements Callable<Integer> {
     private static double fidOf(FeatureExtractor net, List<NDArray> images, GaussianFit real) {
         NDArray all = NDArrays.concat(new NDList(images.toArray(new NDArray[0])), 0);
         return Fid.distance(GaussianFit.of(Evaluation.features(net, all)), real);
-    }
-
-    private static Cell find(List<Cell> cells, String target, String method, String regime, int c) {
-        for (Cell x : cells) {
-            if (x.target().equals(target) && x.method().equals(method) && x.regime().equals(regime)
-                    && x.classId() == c) {
-                return x;
-            }
-        }
-        return null;
-    }
-
-    /** The first time (seconds) at which the run's mean best-so-far target reached {@code level}; NaN if never. */
-    static double timeToReach(Cell c, double level) {
-        for (int k = 0; k < c.curveMeanBest().length; k++) {
-            if (c.curveMeanBest()[k] >= level) {
-                return c.curveSeconds()[k];
-            }
-        }
-        return Double.NaN;
-    }
-
-    /** The first step index at which the run's mean best-so-far target reached {@code level}; -1 if never. */
-    static int stepToReach(Cell c, double level) {
-        for (int k = 0; k < c.curveMeanBest().length; k++) {
-            if (c.curveMeanBest()[k] >= level) {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    private void plotCurves(RunFolder folder, String target, List<String> order, List<Cell> cells) throws IOException {
-        // mean over prompts of the mean best-so-far target, against wall time as a fraction of MPGR's
-        int points = 60;
-        double[] x = new double[points];
-        for (int i = 0; i < points; i++) {
-            x[i] = 1.2 * i / (points - 1);
-        }
-        Map<String, double[]> series = new LinkedHashMap<>();
-        for (String mth : order) {
-            double[] y = new double[points];
-            int count = 0;
-            for (Cell c : cells) {
-                if (!c.target().equals(target) || !c.method().equals(mth) || !c.regime().equals("steps")) {
-                    continue;
-                }
-                Cell ref = find(cells, target, "mpgr", "steps", c.classId());
-                for (int i = 0; i < points; i++) {
-                    double t = x[i] * ref.seconds();
-                    double v = c.curveMeanBest()[0];
-                    for (int k = 0; k < c.curveSeconds().length && c.curveSeconds()[k] <= t; k++) {
-                        v = c.curveMeanBest()[k];
-                    }
-                    y[i] += v;
-                }
-                count++;
-            }
-            for (int i = 0; i < points; i++) {
-                y[i] /= Math.max(1, count);
-            }
-            series.put(mth, y);
-        }
-        Plots.lines(folder.file("curve-" + target + ".png"), "Best target so far (" + target + ") vs wall time",
-                "wall time / MPGR's time for the same steps", "mean best target", x, series);
-    }
-
-    private void writeTables(RunFolder folder, List<String> order, List<Cell> cells, List<Cell> initial,
-                             Map<String, Double> fid, Map<String, List<String>> heldByTarget) throws IOException {
-        StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Seeds per prompt: %d; steps: %d; equal-time budget: %.2f × MPGR's "
-                + "equal-steps wall time per target and prompt; learning rate %s (Adam). Values: mean ± 95%% "
-                + "interval over all seeds of all prompts (Student t); FID over all prompts' best images.%n%n",
-                seeds, steps, timeFraction, lr));
-        for (String target : targets) {
-            List<String> heldNames = heldByTarget.get(target);
-            md.append("## Target ").append(target).append("\n\n| regime | method | steps run | target ")
-                    .append(target);
-            for (String h : heldNames) {
-                md.append(" | held-out ").append(h);
-            }
-            md.append(" | FID | latent KS | latent std | L_power natural | s/step |\n|---");
-            md.append("|---".repeat(8 + heldNames.size())).append("|\n");
-            row(md, "-", "initial", initial, target, heldNames, fid);
-            for (String regime : List.of("steps", "time")) {
-                for (String mth : order) {
-                    row(md, regime, mth, cells, target, heldNames, fid);
-                }
-            }
-            md.append("\nTime to reach MPGR's final mean target (equal-steps runs; per prompt, the mean over seeds of "
-                    + "each seed's best target so far), as a fraction of MPGR's wall time and of its steps:\n\n"
-                    + "| method | prompts reaching it | wall-time fraction (mean ± 95%) | step fraction (mean ± 95%) |\n"
-                    + "|---|---|---|---|\n");
-            for (String mth : order) {
-                List<Double> frac = new ArrayList<>();
-                List<Double> stepFrac = new ArrayList<>();
-                int prompts = 0;
-                for (Cell c : cells) {
-                    if (!c.target().equals(target) || !c.method().equals(mth) || !c.regime().equals("steps")) {
-                        continue;
-                    }
-                    prompts++;
-                    Cell ref = find(cells, target, "mpgr", "steps", c.classId());
-                    double level = StepRecord.mean(ref.best());
-                    double tt = timeToReach(c, level);
-                    if (!Double.isNaN(tt)) {
-                        frac.add(tt / ref.seconds());
-                        stepFrac.add((double) stepToReach(c, level) / ref.stepsRun());
-                    }
-                }
-                md.append("| ").append(mth).append(" | ").append(frac.size()).append(" of ").append(prompts)
-                        .append(" | ").append(frac.isEmpty() ? "—" : RefineExperiment.ci(frac)).append(" | ")
-                        .append(stepFrac.isEmpty() ? "—" : RefineExperiment.ci(stepFrac)).append(" |\n");
-            }
-            md.append("\n");
-        }
-        AtomicFiles.writeString(folder.file("table.md"), md.toString());
-        StringBuilder csv = new StringBuilder("target,method,regime,class,seed,steps_run,seconds,best_target,held_out,"
-                + "latent_ks,latent_std,power_natural\n");
-        List<Cell> all = new ArrayList<>(initial);
-        all.addAll(cells);
-        for (Cell c : all) {
-            for (int i = 0; i < c.best().length; i++) {
-                StringBuilder h = new StringBuilder();
-                for (Map.Entry<String, double[]> e : c.held().entrySet()) {
-                    h.append(h.length() == 0 ? "" : ";").append(e.getKey()).append('=').append(e.getValue()[i]);
-                }
-                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%.4f,%.6f,%s,%.6f,%.6f,%.6f%n", c.target(),
-                        c.method(), c.regime(), c.classId(), i, c.stepsRun(), c.seconds(), c.best()[i], h,
-                        c.ks()[i], c.std()[i], c.power()[i]));
-            }
-        }
-        AtomicFiles.writeString(folder.file("runs.csv"), csv.toString());
-    }
-
-    private static void row(StringBuilder md, String regime, String method, List<Cell> cells, String target,
-                            List<String> heldNames, Map<String, Double> fid) {
-        List<Double> t = new ArrayList<>();
-        Map<String, List<Double>> h = new LinkedHashMap<>();
-        List<Double> ks = new ArrayList<>();
-        List<Double> std = new ArrayList<>();
-        List<Double> pw = new ArrayList<>();
-        List<Double> perStep = new ArrayList<>();
-        List<Double> stepsRun = new ArrayList<>();
-        for (Cell c : cells) {
-            if (!c.target().equals(target) || !c.method().equals(method) || !c.regime().equals(regime)) {
-                continue;
-            }
-            for (int i = 0; i < c.best().length; i++) {
-                t.add(c.best()[i]);
-                ks.add(c.ks()[i]);
-                std.add(c.std()[i]);
-                pw.add(c.power()[i]);
-                for (String k : heldNames) {
-                    h.computeIfAbsent(k, x -> new ArrayList<>()).add(c.held().get(k)[i]);
-                }
-            }
-            stepsRun.add((double) c.stepsRun());
-            if (c.stepsRun() > 0) {
-                perStep.add(c.seconds() / c.stepsRun());
-            }
-        }
-        if (t.isEmpty()) {
-            return;
-        }
-        md.append("| ").append(regime).append(" | ").append(method).append(" | ")
-                .append(String.format(Locale.ROOT, "%.1f", Statistics.mean(stepsRun))).append(" | ")
-                .append(RefineExperiment.ci(t));
-        for (String k : heldNames) {
-            md.append(" | ").append(RefineExperiment.ci(h.get(k)));
-        }
-        Double f = fid.get(target + "/" + method + "/" + regime);
-        md.append(String.format(Locale.ROOT, " | %.2f | %s | %s | %s | %s |%n", f == null ? Double.NaN : f,
-                RefineExperiment.ci(ks), RefineExperiment.ci(std), RefineExperiment.ci(pw),
-                perStep.isEmpty() ? "—" : String.format(Locale.ROOT, "%.4f", Statistics.mean(perStep))));
     }
 }

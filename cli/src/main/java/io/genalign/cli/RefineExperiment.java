@@ -8,26 +8,20 @@ import ai.djl.ndarray.NDManager;
 import io.genalign.cli.options.ModelOption;
 import io.genalign.cli.options.PromptListOption;
 import io.genalign.cli.options.RunOptions;
-import io.genalign.cli.support.AtomicFiles;
-import io.genalign.cli.support.ImageGrids;
-import io.genalign.cli.support.Plots;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.eval.Diversity;
 import io.genalign.core.eval.Fid;
 import io.genalign.core.eval.GaussianFit;
-import io.genalign.core.eval.Statistics;
 import io.genalign.core.flow.FlowDefaults;
 import io.genalign.core.flow.RefineMethod;
 import io.genalign.core.flow.RefineOptions;
-import io.genalign.core.model.Condition;
 import io.genalign.core.model.ModelSet;
-import io.genalign.core.model.PromptKind;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
+import io.genalign.report.RefineAblationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,7 +41,8 @@ import picocli.CommandLine;
  * classes are pooled and scored: FID against the reference halves of the real bank (never used as flow data),
  * the Inception-Score-like score (10 splits), within-class diversity, classifier-B share and the discriminator's
  * mean logit. The table gives the mean over seeds with a 95% Student-t interval; the FID of all seeds pooled is
- * given beside it. Also FID per step per method, and sample grids. Setup in {@link RefineSession}.
+ * given beside it. Also FID per step per method, and sample grids. Setup in {@link RefineSession}. This class runs the
+ * ablation; its files are written by {@link RefineAblationReport}.
  */
 @Command(name = "refine", mixinStandardHelpOptions = true,
         description = "Compare GMI with its ablations and baselines (DOT, DDLS, DGflow, KDE, KRR, Stein) on a generator (builtin GAN or --model DIR).")
@@ -197,32 +192,13 @@ public final class RefineExperiment implements Callable<Integer> {
                 pooledFid.put(e.getKey(), Fid.distance(GaussianFit.of(
                         e.getValue().toArray(new double[0][])), reference));
             }
-            for (Map.Entry<String, NDArray> e : grids.entrySet()) {
-                ImageGrids.write(folder.file("samples-" + e.getKey() + ".png"), e.getValue(), 8, 2);
-            }
-            NDArray pair = NDArrays.concat(new NDList(grids.get("base"), grids.get(rows.contains("gmi") ? "gmi"
-                    : rows.get(rows.size() - 1))), 0);
-            ImageGrids.write(folder.file("base-vs-gmi.png"), pair, 8, 2);
+            RefineAblationReport.writeGrids(folder, rows, grids);
         }
         double total = (System.nanoTime() - t0) / 1e9;
         prov.timing("experiment", total);
-        writeTables(folder, prompts, rows, table, pooledFid, secondsPerBatch, total);
-        Map<String, double[]> curves = new LinkedHashMap<>();
-        int maxLen = 0;
-        for (double[] v : fidPerStep.values()) {
-            maxLen = Math.max(maxLen, v.length);
-        }
-        double[] x = new double[maxLen];
-        for (int t = 0; t < maxLen; t++) {
-            x[t] = t;
-        }
-        for (Map.Entry<String, double[]> e : fidPerStep.entrySet()) {
-            if (!"base".equals(e.getKey())) {
-                curves.put(e.getKey(), e.getValue());
-            }
-        }
-        Plots.lines(folder.file("fid-per-step.png"), "FID against the real reference, per step (mean over seeds)",
-                "step", "FID", x, curves);
+        RefineAblationReport.writeTable(folder, new RefineAblationReport.Settings(prompts, seeds, batches, particles,
+                steps), rows, table, pooledFid, secondsPerBatch, total);
+        RefineAblationReport.plotFidPerStep(folder, fidPerStep);
         prov.result("table", table).result("pooled_fid", pooledFid).result("fid_per_step", fidPerStep);
         prov.write(folder.file("provenance.json"));
         folder.commit();
@@ -230,36 +206,6 @@ public final class RefineExperiment implements Callable<Integer> {
         o.flush();
         }
         return 0;
-    }
-
-    private void writeTables(RunFolder f, List<String> prompts, List<String> rows, Map<String, Map<String, List<Double>>> table,
-                             Map<String, Double> pooledFid, Map<String, Double> secondsPerBatch, double total)
-            throws IOException {
-        int perSeed = prompts.size() * batches * particles;
-        StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Prompts %s; %d samples per row per seed (%d batch(es) "
-                        + "of %d particles per class), %d seeds (%d samples per row in all), %d steps, default options. "
-                        + "Mean over seeds ± 95%% Student-t half-width. FID: feature network, against the 150 "
-                        + "reference-half bank images per class; lower is better. IS-like: higher is better. "
-                        + "Diversity: mean pairwise feature distance within a class. Wall time %.0f s.%n%n", prompts, perSeed, batches,
-                particles, seeds, perSeed * seeds, steps, total));
-        md.append("| method | FID (per seed) | FID (seeds pooled) | IS-like | diversity | classifier-B share | "
-                + "realism logit | s / batch |\n|---|---|---|---|---|---|---|---|\n");
-        for (String r : rows) {
-            md.append("| ").append(r);
-            for (String k : List.of("fid")) {
-                md.append(" | ").append(table.containsKey(k) ? ci(table.get(k).get(r)) : "–");
-            }
-            md.append(pooledFid.containsKey(r) ? String.format(Locale.ROOT, " | %.2f", pooledFid.get(r)) : " | –");
-            for (String k : List.of("inception_like", "diversity", "classifier_b_share", "realism_logit")) {
-                md.append(" | ").append(table.containsKey(k) ? ci(table.get(k).get(r)) : "–");
-            }
-            Double sec = secondsPerBatch.get(r);
-            md.append(sec == null ? " | – |" : String.format(Locale.ROOT, " | %.2f |", sec
-                    / ((double) seeds * prompts.size() * batches)))
-                    .append('\n');
-        }
-        AtomicFiles.writeString(f.file("table.md"), md.toString());
     }
 
     /** Mean over classes of the mean pairwise feature distance within each class block. */
@@ -277,10 +223,5 @@ public final class RefineExperiment implements Callable<Integer> {
             parts.add(images.get(c * perClass + ":" + (c * perClass + Math.min(k, perClass))));
         }
         return NDArrays.concat(new NDList(parts), 0);
-    }
-
-    /** Mean over seeds ± the Student-t 95% half-width ({@link Statistics#studentT95}), 3 decimals. */
-    static String ci(List<Double> v) {
-        return Statistics.studentT95(v).format(3);
     }
 }

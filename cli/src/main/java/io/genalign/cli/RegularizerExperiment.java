@@ -11,15 +11,11 @@ import io.genalign.api.Alignment;
 import io.genalign.cli.options.ModelOption;
 import io.genalign.cli.options.PromptListOption;
 import io.genalign.cli.options.RunOptions;
-import io.genalign.cli.support.AtomicFiles;
-import io.genalign.cli.support.ImageGrids;
-import io.genalign.cli.support.Plots;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.eval.Evaluation;
 import io.genalign.core.eval.Fid;
 import io.genalign.core.eval.GaussianFit;
-import io.genalign.core.eval.Statistics;
 import io.genalign.core.gaussianity.GaussianityStats;
 import io.genalign.core.gaussianity.Gradients;
 import io.genalign.core.gaussianity.Mpgr;
@@ -41,9 +37,9 @@ import io.genalign.core.noise.StepRecord;
 import io.genalign.core.optim.ArrayAdam;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
+import io.genalign.report.RegularizerReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -62,7 +58,7 @@ import picocli.CommandLine;
  * final target, the held-out rewards, the FID of the aligned images against the real test bank, the Gaussianity
  * of the final latents and the time per step are tabulated with 95% confidence intervals. Also the
  * regularizer-only toy: a corrupted latent (checkerboard mixed with noise) is optimised by each regularizer
- * alone and decoded.
+ * alone and decoded. This class runs the experiment; its files are written by {@link RegularizerReport}.
  */
 @Command(name = "regularizers", mixinStandardHelpOptions = true,
         description = "Compare the Gaussianity regularizers for noise alignment (built-in models or --model DIR).")
@@ -103,10 +99,6 @@ public final class RegularizerExperiment implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Final figures of one (regularizer, class) run, per seed. */
-    record Cell(String regularizer, int classId, double[] target, Map<String, double[]> heldOut, double[] ks,
-                double[] std, double[] power, double secondsPerStep, NDArray images) {}
-
     @Override
     public Integer call() throws IOException {
         for (String r : regularizers) {
@@ -115,7 +107,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
         long seed = run.seed;
         NoiseAlignmentOptions options = NoiseAlignmentOptions.builder().optSteps(steps).build();
         PrintWriter o = spec.commandLine().getOut();
-        List<Cell> cells = new ArrayList<>();
+        List<RegularizerReport.Cell> cells = new ArrayList<>();
         Map<String, Double> fid = new LinkedHashMap<>();
         try (ModelSet set = model.open(); NDManager m = Tensors.newManager()) {
             List<String> prompts = promptList.resolve(set);
@@ -171,7 +163,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
                         NDArray imgs = r.bestImages().duplicate();
                         imgs.attach(m);
                         finalImages.add(imgs);
-                        cells.add(new Cell(regName, c, r.bestTarget(), heldAt(r), ksOf(r.bestLatents()),
+                        cells.add(new RegularizerReport.Cell(regName, c, r.bestTarget(), heldAt(r), ksOf(r.bestLatents()),
                                 stdOf(r.bestLatents()), powerOf(r.bestLatents()), perStep, imgs));
                         o.printf(Locale.ROOT, "%-9s prompt %d: target %.4f -> %.4f, %.3f s/step%n", regName, c,
                                 StepRecord.mean(r.initialTarget()), StepRecord.mean(r.bestTarget()), perStep);
@@ -180,13 +172,11 @@ public final class RegularizerExperiment implements Callable<Integer> {
                 }
                 NDArray all = NDArrays.concat(new NDList(finalImages.toArray(new NDArray[0])), 0);
                 fid.put(regName, Fid.distance(GaussianFit.of(Evaluation.features(featureNet, all)), realFit));
-                NDArray grid = pickGrid(finalImages, seeds);
-                ImageGrids.write(folder.file("aligned-" + regName + ".png"), grid, prompts.size(),
-                        (int) Math.max(1, Math.min(3, 84 / set.imageShape().get(1))));
+                RegularizerReport.writeAligned(folder, regName, finalImages, seeds, set.imageShape().get(1));
             }
-            toy(folder, g, m, o, set, prompts, seed);
+            RegularizerReport.writeToy(folder, toy(g, m, o, set, prompts, seed));
             prov.timing("total", (System.nanoTime() - t0) / 1e9);
-            writeTable(folder, cells, fid);
+            RegularizerReport.writeTable(folder, reward, regularizers, cells, fid);
             prov.write(folder.file("provenance.json"));
             folder.commit();
             o.println("results: " + folder.target().resolve("table.md"));
@@ -243,23 +233,12 @@ public final class RegularizerExperiment implements Callable<Integer> {
         return Mpgr.builder().optPermutationMode(PermutationMode.NATURAL).build().terms(z).powerNatural();
     }
 
-    static NDArray pickGrid(List<NDArray> perClass, int seeds) {
-        List<NDArray> picks = new ArrayList<>();
-        for (int s = 0; s < Math.min(3, seeds); s++) {
-            for (NDArray a : perClass) {
-                picks.add(a.get(s + ":" + (s + 1)));
-            }
-        }
-        return NDArrays.concat(new NDList(picks.toArray(new NDArray[0])), 0);
-    }
-
     /**
      * The regularizer-only toy: z0 = 0.5·checkerboard + √0.75·noise (unit variance, spatially patterned), then
      * Adam on the regularizer alone; the decoded images show which regularizers restore a clean sample.
      */
-    private void toy(RunFolder folder, Generator g, NDManager m, PrintWriter o, ModelSet set, List<String> prompts,
-                     long seed)
-            throws IOException {
+    private RegularizerReport.Toy toy(Generator g, NDManager m, PrintWriter o, ModelSet set, List<String> prompts,
+                                      long seed) {
         List<String> shownPrompts = new ArrayList<>();
         int[] shownIds = new int[Math.min(10, Math.max(prompts.size(), set.promptKind() == PromptKind.CLASS
                 ? set.knownPrompts().size() : 1))];
@@ -285,8 +264,7 @@ public final class RegularizerExperiment implements Callable<Integer> {
                 .mul(0.5f).expandDims(0));
         Condition cond = Condition.of(shownPrompts, shownIds);
         List<NDArray> grids = new ArrayList<>();
-        StringBuilder md = new StringBuilder("| regularizer | checkerboard correlation ⟨z, c⟩/D before → after | "
-                + "L_power natural before → after | KS before → after |\n|---|---|---|---|\n");
+        List<RegularizerReport.ToyRow> rows = new ArrayList<>();
         grids.add(g.generate(noise, cond).stopGradient());
         grids.add(g.generate(z0, cond).stopGradient());
         List<String> names = new ArrayList<>(List.of("clean noise", "corrupted"));
@@ -315,16 +293,14 @@ public final class RegularizerExperiment implements Callable<Integer> {
             names.add(regName);
             String label = stoppedAt == 0 ? regName
                     : regName + " (gradient non-finite at step " + stoppedAt + "; last finite iterate shown)";
-            md.append(String.format(Locale.ROOT, "| %s | %.3f → %.3f | %.3f → %.3f | %.3f → %.3f |%n", label,
-                    corr(z0, checker), corr(zf, checker), StepRecord.mean(powerOf(z0)), StepRecord.mean(powerOf(zf)),
-                    StepRecord.mean(ksOf(z0)), StepRecord.mean(ksOf(zf))));
+            rows.add(new RegularizerReport.ToyRow(label, corr(z0, checker), corr(zf, checker),
+                    StepRecord.mean(powerOf(z0)), StepRecord.mean(powerOf(zf)), StepRecord.mean(ksOf(z0)),
+                    StepRecord.mean(ksOf(zf))));
             o.println("toy " + regName + " done");
             o.flush();
         }
-        ImageGrids.write(folder.file("toy.png"), NDArrays.concat(new NDList(grids.toArray(new NDArray[0])), 0),
-                classesShown, 3);
-        AtomicFiles.writeString(folder.file("toy.md"), "Rows of toy.png, top to bottom: " + String.join(", ", names)
-                + ".\n\n" + md);
+        return new RegularizerReport.Toy(NDArrays.concat(new NDList(grids.toArray(new NDArray[0])), 0), classesShown,
+                names, rows);
     }
 
     private static double corr(NDArray z, double[] checker) {
@@ -339,96 +315,4 @@ public final class RegularizerExperiment implements Callable<Integer> {
         }
         return s / r.length;
     }
-
-    private void writeTable(RunFolder folder, List<Cell> cells, Map<String, Double> fid) throws IOException {
-        StringBuilder md = new StringBuilder();
-        List<String> heldNames = cells.isEmpty() ? List.of() : new ArrayList<>(cells.get(0).heldOut().keySet());
-        md.append("| regularizer | target ").append(reward);
-        for (String h : heldNames) {
-            md.append(" | held-out ").append(h);
-        }
-        md.append(" | FID (aligned vs real bank) | latent KS | latent std | L_power natural | s/step |\n|---");
-        md.append("|---".repeat(6 + heldNames.size())).append("|\n");
-        Map<String, double[]> bars = new LinkedHashMap<>();
-        for (String reg : regularizers) {
-            List<Double> t = new ArrayList<>();
-            Map<String, List<Double>> h = new LinkedHashMap<>();
-            List<Double> ks = new ArrayList<>();
-            List<Double> std = new ArrayList<>();
-            List<Double> pw = new ArrayList<>();
-            List<Double> time = new ArrayList<>();
-            for (Cell c : cells) {
-                if (!c.regularizer().equals(reg)) {
-                    continue;
-                }
-                for (int i = 0; i < c.target().length; i++) {
-                    t.add(c.target()[i]);
-                    ks.add(c.ks()[i]);
-                    std.add(c.std()[i]);
-                    pw.add(c.power()[i]);
-                    for (String k : heldNames) {
-                        h.computeIfAbsent(k, x -> new ArrayList<>()).add(c.heldOut().get(k)[i]);
-                    }
-                }
-                time.add(c.secondsPerStep());
-            }
-            md.append("| ").append(reg).append(" | ").append(ci(t));
-            for (String k : heldNames) {
-                md.append(" | ").append(ci(h.get(k)));
-            }
-            md.append(String.format(Locale.ROOT, " | %.2f | %s | %s | %s | %s |%n", fid.get(reg), ci(ks), ci(std),
-                    ci(pw), ci(time)));
-            bars.put(reg, new double[] {Statistics.mean(t)});
-        }
-        AtomicFiles.writeString(folder.file("table.md"), md.toString());
-        StringBuilder csv = new StringBuilder("regularizer,class,seed,target");
-        for (String k : heldNames) {
-            csv.append(",heldout_").append(k);
-        }
-        csv.append(",latent_ks,latent_std,power_natural,seconds_per_step\n");
-        for (Cell c : cells) {
-            for (int i = 0; i < c.target().length; i++) {
-                csv.append(c.regularizer()).append(',').append(c.classId()).append(',').append(i).append(',')
-                        .append(c.target()[i]);
-                for (String k : heldNames) {
-                    csv.append(',').append(c.heldOut().get(k)[i]);
-                }
-                csv.append(',').append(c.ks()[i]).append(',').append(c.std()[i]).append(',').append(c.power()[i])
-                        .append(',').append(c.secondsPerStep()).append('\n');
-            }
-        }
-        AtomicFiles.writeString(folder.file("runs.csv"), csv.toString());
-        double[] x = new double[regularizers.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = i;
-        }
-        Map<String, double[]> series = new LinkedHashMap<>();
-        for (String k : heldNames) {
-            double[] y = new double[regularizers.size()];
-            for (int i = 0; i < y.length; i++) {
-                String reg = regularizers.get(i);
-                List<Double> v = new ArrayList<>();
-                for (Cell c : cells) {
-                    if (c.regularizer().equals(reg)) {
-                        for (double d : c.heldOut().get(k)) {
-                            v.add(d);
-                        }
-                    }
-                }
-                y[i] = Statistics.mean(v);
-            }
-            series.put("held-out " + k, y);
-        }
-        if (!series.isEmpty()) {
-            Plots.lines(folder.file("heldout.png"), "Held-out rewards by regularizer (x: " + String.join(", ",
-                    regularizers) + ")", "regularizer index", "mean held-out reward", x, series);
-        }
-    }
-
-    /** Mean ± the normal-approximation 95% half-width ({@link Statistics#normal95}), 4 decimals. */
-    private static String ci(List<Double> v) {
-        Statistics.Interval mc = Statistics.normal95(v);
-        return String.format(Locale.ROOT, "%.4f ± %.4f", mc.mean(), mc.halfWidth());
-    }
-
 }

@@ -35,6 +35,9 @@ public final class KernelMath {
         }
         NDArray q = queries.transpose(1, 0, 2);
         NDArray s = samples.transpose(1, 0, 2);
+        // DJL puts a result in its first operand's manager: a view of long-lived samples (a data fit's) would put
+        // every array derived from it there, one set per call; in the queries' manager they die with the step
+        s.attach(queries.getManager());
         NDArray qq = q.mul(q).sum(new int[] {2}).expandDims(2);
         NDArray ss = s.mul(s).sum(new int[] {2}).expandDims(1);
         NDArray cross = q.batchMatMul(s.transpose(0, 2, 1));

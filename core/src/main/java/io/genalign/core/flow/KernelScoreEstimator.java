@@ -119,7 +119,11 @@ public final class KernelScoreEstimator implements ScoreEstimator {
                         + " samples (at least 2), got " + b + " queries");
             }
             NDManager mgr = queries.getManager();
-            NDArray d2 = KernelMath.squaredDistances(queries, samples.toType(queries.getDataType(), false));
+            NDArray typed = samples.toType(queries.getDataType(), false);
+            if (typed != samples) {
+                typed.attach(mgr); // a converted copy of the fit's samples belongs to this call, not to the fit
+            }
+            NDArray d2 = KernelMath.squaredDistances(queries, typed);
             NDArray a = d2.transpose(1, 0, 2).reshape(b, (long) m * n).mul(Tensors.scalar(d2, -1.0 / (2 * h * h)));
             double[] w = new double[b * m * n];
             double[] mask = new double[b * m * n];

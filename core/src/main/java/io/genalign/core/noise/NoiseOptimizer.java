@@ -16,6 +16,8 @@ import io.genalign.core.gaussianity.WhiteNoiseProjection;
 import io.genalign.core.model.Condition;
 import io.genalign.core.model.Generator;
 import io.genalign.core.model.Reward;
+import io.genalign.core.optim.AdamW;
+import io.genalign.core.optim.SgdNesterov;
 import io.genalign.core.runtime.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,9 +60,10 @@ public final class NoiseOptimizer implements AutoCloseable {
     /** During a step: the manager that receives the arrays that outlive it (see {@link #step()}). */
     private NDManager next;
     private NDArray z;
-    private NDArray buffer;
-    private NDArray adamM;
-    private NDArray adamV;
+    /** The update rule's state (Adam's moments or the momentum buffer) lives in {@link #ruleState}. */
+    private NDManager ruleState;
+    private AdamW adam;
+    private SgdNesterov sgd;
     private NDArray bestZ;
     private NDArray bestImages;
     private NDArray initialZ;
@@ -128,6 +131,13 @@ public final class NoiseOptimizer implements AutoCloseable {
         }
         owner = latents.getManager();
         state = owner.newSubManager();
+        ruleState = owner.newSubManager();
+        switch (options.rule()) {
+            case ADAM -> adam = AdamW.adam(ruleState, options.beta1(), options.beta2(), options.adamEps(),
+                    AdamW.BiasCorrection.MOMENTS);
+            case SGD_NESTEROV -> sgd = new SgdNesterov(ruleState, options.momentum());
+            default -> throw new IllegalStateException("unknown rule " + options.rule());
+        }
         z = keep(latents.stopGradient().duplicate());
         initialZ = keep(z.duplicate());
         best = new double[b];
@@ -153,7 +163,7 @@ public final class NoiseOptimizer implements AutoCloseable {
             return doStep();
         } finally {
             nanosTotal += System.nanoTime() - t0;
-            for (NDArray a : new NDArray[] {z, buffer, adamM, adamV, bestZ, bestImages, initialZ, initialImages}) {
+            for (NDArray a : new NDArray[] {z, bestZ, bestImages, initialZ, initialImages}) {
                 if (a != null) {
                     a.attach(next);
                 }
@@ -347,6 +357,9 @@ public final class NoiseOptimizer implements AutoCloseable {
         if (state != null) {
             state.close();
         }
+        if (ruleState != null) {
+            ruleState.close();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -463,33 +476,15 @@ public final class NoiseOptimizer implements AutoCloseable {
         return shaped.mul(broadcast(norm.div(num(norm, Math.sqrt(n))), shaped));
     }
 
+    /** One update of z in place by the kit's rule (core.optim): k = t + 1, as the rule is applied once per step. */
     private void update(NDArray g) {
-        NDArray step;
-        switch (options.rule()) {
-            case SGD_NESTEROV: {
-                double mu = options.momentum();
-                NDArray nb = buffer == null ? g.duplicate() : buffer.mul(num(g, mu)).add(g);
-                step = g.add(nb.mul(num(g, mu)));
-                buffer = keep(nb);
-                break;
-            }
-            case ADAM: {
-                double b1 = options.beta1();
-                double b2 = options.beta2();
-                NDArray m = (adamM == null ? g.zerosLike() : adamM).mul(num(g, b1)).add(g.mul(num(g, 1 - b1)));
-                NDArray v = (adamV == null ? g.zerosLike() : adamV).mul(num(g, b2)).add(g.square().mul(num(g, 1 - b2)));
-                int k = t + 1;
-                NDArray mHat = m.div(num(g, 1 - Math.pow(b1, k)));
-                NDArray vHat = v.div(num(g, 1 - Math.pow(b2, k)));
-                step = mHat.div(vHat.sqrt().add(num(g, options.adamEps())));
-                adamM = keep(m);
-                adamV = keep(v);
-                break;
-            }
-            default:
-                throw new IllegalStateException("unknown rule " + options.rule());
+        List<NDArray> zs = List.of(z);
+        List<NDArray> gs = List.of(g);
+        if (adam != null) {
+            adam.step(zs, gs, options.learningRate());
+        } else {
+            sgd.step(zs, gs, options.learningRate());
         }
-        z = keep(z.sub(step.mul(num(step, options.learningRate()))));
     }
 
     private StepRecord record(Evaluation ev, double[] reg, double[] gradNorm, boolean[] improved) {

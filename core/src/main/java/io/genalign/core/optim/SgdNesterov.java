@@ -6,52 +6,82 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Stochastic gradient descent with Nesterov momentum (PyTorch's form), float32. For gradient g of weight w:
+ * Stochastic gradient descent with Nesterov momentum (PyTorch's form). For gradient g of array w:
  * <pre>
  *   b ← μ b + g;   w ← w − lr·(g + μ b)
  * </pre>
- * with b = 0 before the first update, over the parameters that have a gradient, in the block's order. The
- * momentum buffers live in the manager given at construction; the temporaries in a sub-manager closed within
- * {@link #step}.
+ * with b = 0 before the first update; μ and lr are applied as scalars of the array's type (float32 or float64).
+ * Two entry points share the update: {@link #step(ParameterList, float)} over a block's parameters that have a
+ * gradient (in the block's order; gradients zeroed afterwards) and {@link #step(List, List, double)} on plain
+ * arrays. The momentum buffers live in the manager given at construction; the temporaries in a sub-manager closed
+ * within the step.
  */
 public final class SgdNesterov {
     private final NDManager manager;
-    private final float momentum;
+    private final double momentum;
     private NDList buffers;
 
     /** Nesterov SGD with momentum μ = {@code momentum}; its buffers live in {@code manager}. */
-    public SgdNesterov(NDManager manager, float momentum) {
+    public SgdNesterov(NDManager manager, double momentum) {
         this.manager = manager;
         this.momentum = momentum;
     }
 
     /** One update with learning rate {@code lr}; zeroes the gradients afterwards. */
     public void step(ParameterList params, float lr) {
-        if (buffers == null) {
-            buffers = new NDList();
-            for (Pair<String, Parameter> p : params) {
-                NDArray w = p.getValue().getArray();
-                if (w.hasGradient()) {
-                    buffers.add(manager.zeros(w.getShape(), w.getDataType()));
-                }
+        List<NDArray> weights = new ArrayList<>();
+        for (Pair<String, Parameter> p : params) {
+            NDArray w = p.getValue().getArray();
+            if (w.hasGradient()) {
+                weights.add(w);
             }
         }
+        if (weights.isEmpty()) {
+            return;
+        }
         try (NDManager sub = manager.newSubManager()) {
-            int i = 0;
-            for (Pair<String, Parameter> p : params) {
-                NDArray w = p.getValue().getArray();
-                if (!w.hasGradient()) {
-                    continue;
-                }
-                NDArray g = Scoped.in(sub, w.getGradient());
-                NDArray b = buffers.get(i);
-                b.muli(momentum).addi(g);
-                w.subi(g.add(Scoped.in(sub, b.mul(momentum))).mul(lr));
-                g.subi(g);
-                i++;
+            List<NDArray> grads = new ArrayList<>(weights.size());
+            for (NDArray w : weights) {
+                grads.add(Scoped.in(sub, w.getGradient()));
             }
+            update(sub, weights, grads, lr);
+            for (NDArray g : grads) {
+                g.subi(g);
+            }
+        }
+    }
+
+    /** One update of {@code weights} in place with {@code grads} (left unchanged); slot i is the i-th array. */
+    public void step(List<NDArray> weights, List<NDArray> grads, double lr) {
+        if (weights.size() != grads.size()) {
+            throw new IllegalArgumentException(weights.size() + " arrays but " + grads.size() + " gradients");
+        }
+        try (NDManager sub = manager.newSubManager()) {
+            update(sub, weights, grads, lr);
+        }
+    }
+
+    private void update(NDManager sub, List<NDArray> weights, List<NDArray> grads, double lr) {
+        if (buffers == null) {
+            buffers = new NDList();
+            for (NDArray w : weights) {
+                buffers.add(manager.zeros(w.getShape(), w.getDataType()));
+            }
+        } else if (buffers.size() != weights.size()) {
+            throw new IllegalStateException("SgdNesterov holds buffers for " + buffers.size() + " arrays, got "
+                    + weights.size());
+        }
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray w = weights.get(i);
+            NDArray g = grads.get(i);
+            NDArray b = buffers.get(i);
+            b.muli(Scalars.of(b, momentum)).addi(g);
+            NDArray step = Scoped.in(sub, g.add(Scoped.in(sub, b.mul(Scalars.of(b, momentum)))));
+            w.subi(Scoped.in(sub, step.mul(Scalars.of(step, lr))));
         }
     }
 }

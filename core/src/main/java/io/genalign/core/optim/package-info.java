@@ -1,8 +1,9 @@
 /**
- * The optimizer kit: every update rule genalign uses outside DJL's own optimizers. {@link
- * io.genalign.core.optim.AdamW} (Adam with decoupled weight decay, resumable state; weight decay 0 is Adam) and
- * {@link io.genalign.core.optim.SgdNesterov} on a block's parameters, {@link io.genalign.core.optim.ArrayAdam} on
- * plain double arrays, {@link io.genalign.core.optim.GradientClipping}, the linear {@link
+ * The optimizer kit: every update rule genalign uses (noise alignment, zoo training, DPO, the studies); no other
+ * code writes one, and DJL's optimizers are not used. {@link io.genalign.core.optim.AdamW} (Adam with decoupled
+ * weight decay, resumable state; weight decay 0 is Adam; PyTorch's bias correction or DJL's) and {@link
+ * io.genalign.core.optim.SgdNesterov} on a block's parameters or on plain arrays (float32 or float64), {@link
+ * io.genalign.core.optim.ArrayAdam} on plain double arrays, {@link io.genalign.core.optim.GradientClipping}, the linear {@link
  * io.genalign.core.optim.WarmUp} and the {@link io.genalign.core.optim.ExponentialMovingAverage} of weights.
  *
  * <p>Invariants: the formulas are in each class's javadoc and tested against hand-computed steps; every per-step

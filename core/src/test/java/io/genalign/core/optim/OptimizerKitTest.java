@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import io.genalign.core.testing.GenalignTestBase;
 import io.genalign.core.testing.LiveArrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The kit's update rules against steps computed by hand, resumption, and the scoping of temporaries. */
@@ -201,6 +205,82 @@ class OptimizerKitTest extends GenalignTestBase {
             NDArray a = refAvg.get(0).getValue().getArray();
             a.muli(0.9f).addi(w.stopGradient().mul(1f - 0.9f));
             assertArrayEquals(values(refAvg), values(kitAvg), 0f);
+        }
+    }
+
+    /**
+     * Bit for bit the Adam and Nesterov updates NoiseOptimizer computed by hand before the kit (coefficients formed
+     * in double, applied as scalars of the latents' type), on float32 and float64 arrays over six steps.
+     */
+    @Test
+    void arrayStepsMatchTheFormerNoiseOptimizerRulesBitForBit() {
+        for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+            double b1 = 0.9;
+            double b2 = 0.999;
+            double eps = 1e-8;
+            double lr = 0.1;
+            double mu = 0.9;
+            try (NDManager m = manager.newSubManager()) {
+                NDArray z0 = m.create(new double[] {0.3, -1.2, 2.5, 0.01, 0.0, 7.0}).toType(type, false);
+                NDArray kitAdam = z0.duplicate();
+                NDArray kitSgd = z0.duplicate();
+                NDArray refAdam = z0.duplicate();
+                NDArray refSgd = z0.duplicate();
+                AdamW adam = AdamW.adam(m, b1, b2, eps, AdamW.BiasCorrection.MOMENTS);
+                SgdNesterov sgd = new SgdNesterov(m, mu);
+                NDArray am = null;
+                NDArray av = null;
+                NDArray buffer = null;
+                for (int t = 0; t < 6; t++) {
+                    NDArray g = m.create(new double[] {Math.sin(t), Math.cos(2 * t), 0.3 * t, -0.7, 1e-9, 0})
+                            .toType(type, false);
+                    adam.step(List.of(kitAdam), List.of(g), lr);
+                    sgd.step(List.of(kitSgd), List.of(g), lr);
+                    // the former NoiseOptimizer.update, literally
+                    NDArray mm = (am == null ? g.zerosLike() : am).mul(num(g, b1)).add(g.mul(num(g, 1 - b1)));
+                    NDArray vv = (av == null ? g.zerosLike() : av).mul(num(g, b2)).add(g.square().mul(num(g, 1 - b2)));
+                    int k = t + 1;
+                    NDArray step = mm.div(num(g, 1 - Math.pow(b1, k))).div(
+                            vv.div(num(g, 1 - Math.pow(b2, k))).sqrt().add(num(g, eps)));
+                    am = mm;
+                    av = vv;
+                    refAdam = refAdam.sub(step.mul(num(step, lr)));
+                    NDArray nb = buffer == null ? g.duplicate() : buffer.mul(num(g, mu)).add(g);
+                    NDArray sstep = g.add(nb.mul(num(g, mu)));
+                    buffer = nb;
+                    refSgd = refSgd.sub(sstep.mul(num(sstep, lr)));
+                    assertArrayEquals(refAdam.toType(DataType.FLOAT64, false).toDoubleArray(),
+                            kitAdam.toType(DataType.FLOAT64, false).toDoubleArray(), 0, type + " Adam, step " + k);
+                    assertArrayEquals(refSgd.toType(DataType.FLOAT64, false).toDoubleArray(),
+                            kitSgd.toType(DataType.FLOAT64, false).toDoubleArray(), 0, type + " Nesterov, step " + k);
+                }
+                assertEquals(6, adam.updates());
+            }
+        }
+    }
+
+    private static Number num(NDArray like, double v) {
+        return like.getDataType() == DataType.FLOAT64 ? (Number) v : (Number) (float) v;
+    }
+
+    /**
+     * STEP_SIZE is DJL's Adam: lr·sqrt(1 − b2^k)/(1 − b1^k)·m/(sqrt(v) + eps) (the zoo's training). Against DJL's
+     * own optimizer on the same gradients: bit for bit.
+     */
+    @Test
+    void stepSizeFormMatchesDjlAdam() {
+        ParameterList kit = params(manager, 0.3f, -1.2f, 2.5f, 0.01f);
+        NDArray ref = manager.create(new float[] {0.3f, -1.2f, 2.5f, 0.01f});
+        AdamW adam = AdamW.adam(manager, 0.5f, AdamW.BETA2, AdamW.EPS, AdamW.BiasCorrection.STEP_SIZE);
+        Optimizer djl = Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-3f)).optBeta1(0.5f).build();
+        for (int k = 1; k <= 20; k++) {
+            float[] g = {(float) Math.sin(k), (float) Math.cos(2 * k) * 1e-4f, 0.3f * k, -0.7f};
+            gradient(kit, g);
+            adam.step(kit, 2e-3f);
+            try (NDArray grad = manager.create(g)) {
+                djl.update("w", ref, grad);
+            }
+            assertArrayEquals(ref.toFloatArray(), values(kit), 0f, "step " + k);
         }
     }
 

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
 import io.genalign.core.preference.StableMath;
 import io.genalign.zoo.arch.Architectures;
 import io.genalign.zoo.arch.ProjectionDiscriminatorBlock;
@@ -69,7 +68,7 @@ public final class GanRecipe implements TrainingRecipe {
         ParameterStore ps = c.parameterStore();
         Block g = c.parts().get(GENERATOR);
         Block d = c.parts().get(DISCRIMINATOR);
-        Map<String, Optimizer> opts = c.optimizers();
+        Map<String, PartOptimizer> opts = c.optimizers();
         Batches.Batch batch = c.batch();
         int step = c.step();
         int bs = (int) batch.images().getShape().get(0);
@@ -103,7 +102,7 @@ public final class GanRecipe implements TrainingRecipe {
             lossD = l.getFloat();
             gc.backward(l);
         }
-        TrainingSteps.update(d, opts.get(DISCRIMINATOR));
+        opts.get(DISCRIMINATOR).step(d);
         TrainingSteps.zero(g);
         double lossG;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -123,7 +122,7 @@ public final class GanRecipe implements TrainingRecipe {
             lossG = l.getFloat();
             gc.backward(l);
         }
-        TrainingSteps.update(g, opts.get(GENERATOR));
+        opts.get(GENERATOR).step(g);
         TrainingSteps.zero(d);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("d_loss", lossD);

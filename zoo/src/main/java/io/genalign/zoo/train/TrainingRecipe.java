@@ -3,7 +3,6 @@ package io.genalign.zoo.train;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
 import io.genalign.zoo.ZooModels;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ interface TrainingRecipe {
 
     /** What one step sees; its temporaries belong to {@code manager}, which the driver closes after the step. */
     record StepContext(NDManager manager, ParameterStore parameterStore, Map<String, Block> parts,
-                       Map<String, Optimizer> optimizers, Batches.Batch batch, int step, TrainOptions options) {}
+                       Map<String, PartOptimizer> optimizers, Batches.Batch batch, int step, TrainOptions options) {}
 
     /**
      * The model's blocks, initialised in {@code manager} for batches of {@code batchSize}, keyed by part name (each

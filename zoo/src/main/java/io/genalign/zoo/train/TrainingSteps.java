@@ -5,42 +5,27 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Pieces the recipes share: one optimiser step on a loss, the update, zeroing gradients, cross-entropy. */
+/** Pieces the recipes share: one optimiser step on a loss, zeroing gradients, cross-entropy. */
 final class TrainingSteps {
     private TrainingSteps() {}
 
     /** One optimiser step of {@code block} on the scalar {@code loss} (built inside the gradient collector). */
-    static Map<String, Double> minimiseOnce(Block block, Optimizer opt, Supplier<NDArray> loss) {
+    static Map<String, Double> minimiseOnce(Block block, PartOptimizer opt, Supplier<NDArray> loss) {
         double value;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray l = loss.get();
             value = l.getFloat();
             gc.backward(l);
         }
-        update(block, opt);
+        opt.step(block);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", value);
         return m;
-    }
-
-    /** Applies {@code opt} to every parameter of {@code block} that has a gradient, then zeroes the gradient. */
-    static void update(Block block, Optimizer opt) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            NDArray w = p.getValue().getArray();
-            if (!w.hasGradient()) {
-                continue;
-            }
-            try (NDArray grad = w.getGradient()) {
-                opt.update(p.getValue().getId(), w, grad);
-                grad.subi(grad);
-            }
-        }
     }
 
     /** Zeroes the gradients of {@code block}. */

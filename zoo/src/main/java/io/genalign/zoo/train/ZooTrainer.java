@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -34,10 +32,10 @@ import java.util.Optional;
  * change the result, and refuses other ones): if {@code workDir/checkpoints/} holds a complete checkpoint
  * ({@link CheckpointStore}), the parameters and the step counter are restored from it and training continues;
  * data order (a seeded shuffle per epoch, {@link Batches}) and noise (the engine RNG reseeded from the seed and
- * the step) depend only on the seed and the step, so a resumed run sees the same batches as an uninterrupted one.
- * Adam's moment estimates are not saved by DJL's optimizer, so they restart from zero after a resume (documented
- * difference; the effect is a few noisier steps). Every {@code checkpointEvery} steps a checkpoint is written
- * atomically; at the end the weights ({@code <part>.params}, {@link BlockParameters}), the per-step losses
+ * the step) depend only on the seed and the step, so a resumed run sees the same batches as an uninterrupted one,
+ * and each trained part's optimizer state (core's Adam, {@link PartOptimizer}) is saved with the checkpoint, so a
+ * resumed run gives the same losses and weights as an uninterrupted one (a checkpoint written before the state was
+ * saved resumes with fresh moments). Every {@code checkpointEvery} steps a checkpoint is written atomically; at the end the weights ({@code <part>.params}, {@link BlockParameters}), the per-step losses
  * ({@code losses.csv}, {@link LossHistory}) and, when a plotter is given, their plot ({@code loss-curve.png}).
  */
 public final class ZooTrainer {
@@ -157,8 +155,15 @@ public final class ZooTrainer {
         }
         EngineBootstrap.start(opts.seed());
         long t0 = System.nanoTime();
-        try (NDManager manager = Tensors.newManager()) {
+        try (NDManager manager = Tensors.newManager(); NDManager optimizerState = manager.newSubManager()) {
             Map<String, Block> parts = recipe.build(manager, opts.batchSize());
+            Map<String, PartOptimizer> optimizers = new LinkedHashMap<>();
+            for (String part : parts.keySet()) {
+                if (recipe.trained(part)) {
+                    optimizers.put(part, PartOptimizer.adam(optimizerState, recipe.learningRate(part, opts),
+                            opts.beta1()));
+                }
+            }
             int start = 0;
             List<Map<String, Double>> history = new ArrayList<>();
             boolean resumed = false;
@@ -172,6 +177,12 @@ public final class ZooTrainer {
                         if (p.getValue().requiresGradient() && recipe.trained(e.getKey())) {
                             p.getValue().getArray().setRequiresGradient(true);
                         }
+                    }
+                }
+                for (Map.Entry<String, PartOptimizer> e : optimizers.entrySet()) {
+                    Path state = c.file(PartOptimizer.stateFile(e.getKey()));
+                    if (Files.isRegularFile(state)) {
+                        e.getValue().adam().decode(Files.readAllBytes(state));
                     }
                 }
                 history = LossHistory.read(c.file("losses.csv"));
@@ -188,14 +199,6 @@ public final class ZooTrainer {
                     }
                 }
             }
-            Map<String, Optimizer> optimizers = new LinkedHashMap<>();
-            for (String part : parts.keySet()) {
-                if (recipe.trained(part)) {
-                    optimizers.put(part, Optimizer.adam()
-                            .optLearningRateTracker(Tracker.fixed(recipe.learningRate(part, opts)))
-                            .optBeta1(opts.beta1()).build());
-                }
-            }
             ParameterStore ps = new ParameterStore(manager, false);
             if (opts.trainTo() > data.train().size()) {
                 throw new IllegalArgumentException("the Fashion-MNIST folder (--data) has " + data.train().size()
@@ -204,19 +207,13 @@ public final class ZooTrainer {
             }
             Batches batches = new Batches(data.train(), opts);
             for (int step = start; step < opts.steps(); step++) {
-                Map<String, Double> losses;
-                try (NDManager sm = manager.newSubManager()) {
-                    Engine.getInstance().setRandomSeed((int) (opts.seed() * 7919 + step));
-                    Batches.Batch batch = batches.batch(sm, step);
-                    losses = recipe.step(new TrainingRecipe.StepContext(sm, ps, parts, optimizers, batch, step,
-                            opts));
-                }
+                Map<String, Double> losses = step(manager, recipe, ps, parts, optimizers, batches, step, opts);
                 history.add(losses);
                 if (listener != null) {
                     listener.onStep(step + 1, opts.steps(), losses);
                 }
                 if ((step + 1) % opts.checkpointEvery() == 0 || step + 1 == opts.steps()) {
-                    checkpoint(store, parts, step + 1, history, fp);
+                    checkpoint(store, parts, optimizers, step + 1, history, fp);
                 }
             }
             Map<String, Path> weights = new LinkedHashMap<>();
@@ -266,12 +263,29 @@ public final class ZooTrainer {
         }
     }
 
-    private static void checkpoint(CheckpointStore store, Map<String, Block> parts, int step,
-                                   List<Map<String, Double>> history, Map<String, Object> fingerprint)
-            throws IOException {
+    /**
+     * Step {@code step} of {@code recipe}: the engine seed and the batch depend only on the seed and the step; every
+     * temporary lives in a sub-manager of {@code manager} closed before returning.
+     */
+    static Map<String, Double> step(NDManager manager, TrainingRecipe recipe, ParameterStore ps,
+                                    Map<String, Block> parts, Map<String, PartOptimizer> optimizers, Batches batches,
+                                    int step, TrainOptions opts) {
+        try (NDManager sm = manager.newSubManager()) {
+            Engine.getInstance().setRandomSeed((int) (opts.seed() * 7919 + step));
+            Batches.Batch batch = batches.batch(sm, step);
+            return recipe.step(new TrainingRecipe.StepContext(sm, ps, parts, optimizers, batch, step, opts));
+        }
+    }
+
+    private static void checkpoint(CheckpointStore store, Map<String, Block> parts,
+                                   Map<String, PartOptimizer> optimizers, int step, List<Map<String, Double>> history,
+                                   Map<String, Object> fingerprint) throws IOException {
         Map<String, CheckpointStore.FileWriter> files = new LinkedHashMap<>();
         for (Map.Entry<String, Block> e : parts.entrySet()) {
             files.put(e.getKey() + ".params", f -> BlockParameters.save(e.getValue(), f));
+        }
+        for (Map.Entry<String, PartOptimizer> e : optimizers.entrySet()) {
+            files.put(PartOptimizer.stateFile(e.getKey()), f -> Files.write(f, e.getValue().adam().encode()));
         }
         files.put("losses.csv", f -> LossHistory.write(f, history));
         store.save(step, files, Map.of("fingerprint", WorkFolder.normalise(fingerprint)));

@@ -6,8 +6,8 @@
  * {@code TrainingRecipe}: {@code ClassifierRecipe}, {@link io.genalign.zoo.train.GanRecipe},
  * {@code DiffusionRecipe}.
  *
- * <p>Invariants: a step depends only on the seed and the step number (resumed runs equal uninterrupted ones up to
- * Adam's moments); per-step temporaries live in a sub-manager closed after the step. Inference code never
+ * <p>Invariants: a step depends only on the seed and the step number, and the optimizer is core's Adam whose state is
+ * checkpointed ({@code PartOptimizer}), so resumed runs equal uninterrupted ones byte for byte; per-step temporaries live in a sub-manager closed after the step. Inference code never
  * imports this package: parameter files are read and written by {@link io.genalign.zoo.arch.BlockParameters};
  * plots are drawn by the report layer (a {@link io.genalign.zoo.train.LossHistory.Plotter}).
  */

@@ -110,6 +110,34 @@ class ZooTrainerSmokeTest {
     }
 
     /**
+     * A resumed run equals an uninterrupted one: losses.csv and every weight file are byte-identical (the
+     * optimizer's moments travel with the checkpoint, {@code <part>.adam}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"classifier-a", "gan"})
+    void resumeIsExact(String model) throws Exception {
+        FashionMnist data = FashionMnist.load(IdxTest.fakeFashionMnist(Files.createDirectories(tmp.resolve("data")),
+                16, false));
+        TrainOptions base = TrainOptions.defaults(model);
+        TrainOptions four = new TrainOptions(4, 4, base.learningRate(), base.beta1(), base.seed(), 0, 16, 2);
+        Path straight = tmp.resolve("straight");
+        ZooTrainer.Result a = ZooTrainer.train(model, straight, four, data, null);
+        Path resumed = tmp.resolve("resumed");
+        ZooTrainer.train(model, resumed, four.withSteps(2), data, null);
+        CheckpointStore.Checkpoint c = new CheckpointStore(resumed.resolve("checkpoints")).latest().orElseThrow();
+        for (String part : a.weights().keySet()) { // every part of these two models is trained
+            assertTrue(Files.isRegularFile(c.file(PartOptimizer.stateFile(part))), part + ": optimizer state saved");
+        }
+        ZooTrainer.Result b = ZooTrainer.train(model, resumed, four, data, null);
+        assertTrue(b.resumed());
+        assertEquals(Files.readString(straight.resolve("losses.csv")), Files.readString(resumed.resolve("losses.csv")));
+        for (Map.Entry<String, Path> e : a.weights().entrySet()) {
+            Assertions.assertArrayEquals(Files.readAllBytes(e.getValue()), Files.readAllBytes(b.weights().get(e.getKey())),
+                    e.getKey() + ".params");
+        }
+    }
+
+    /**
      * The GAN's second phase (label matching from step AUX_START): a one-step run whose checkpoint is moved to
      * step AUX_START, resumed for two steps; the class cross-entropies appear in losses.csv from then on, finite,
      * and the earlier step's cells for them are NaN (not computed).

@@ -1,0 +1,160 @@
+package io.genalign.bench;
+
+import ai.djl.ndarray.types.Shape;
+import io.genalign.core.preference.Divergence;
+import io.genalign.core.preference.PreferencePairs;
+import io.genalign.core.runtime.EngineBootstrap;
+import io.genalign.core.runtime.Versions;
+import io.genalign.zoo.Zoo;
+import io.genalign.zoo.preference.DiffusionDpoTrainer;
+import io.genalign.zoo.preference.DpoOptions;
+import io.genalign.zoo.train.CheckpointStore;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Resident memory over a long DPO run on the built-in diffusion model (issue 14, item 6): {@code genalign dpo}'s
+ * trainer ({@link DiffusionDpoTrainer#train}, checkpoints included) for STEPS steps on synthetic pairs, the resident
+ * set (VmRSS of /proc/self/status) sampled every EVERY steps. Verdict: after WARMUP steps every sample lies within
+ * 5% of the sample at the end of the warm-up, i.e. the run does not grow. Writes {@code bench/results/dpo-memory.md}.
+ *
+ * <p>Run with {@code bash bench/run-dpo-memory.sh [STEPS] [PAIRS] [EVERY] [WARMUP]}.
+ */
+public final class DpoMemory {
+    /** The largest allowed deviation from the post-warm-up resident set. */
+    static final double BOUND = 0.05;
+
+    private DpoMemory() {}
+
+    public static void main(String[] args) throws Exception {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int pairsPerStep = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int every = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+        int checkpointEvery = args.length > 4 ? Integer.parseInt(args[4]) : 250;
+        Path out = Path.of(args.length > 5 ? args[5] : "bench/results/dpo-memory.md");
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        EngineBootstrap.start(1);
+        byte[] base = Zoo.diffusionWeights();
+        PreferencePairs.PairSet pairs = PreferencePairs.PairSet.synthetic(64, 3, new Shape(1, 28, 28));
+        DpoOptions o = DpoOptions.builder().setDivergence(Divergence.reverseKl()).optSteps(steps)
+                .optPairsPerStep(pairsPerStep).optSeed(1).optCheckpointEvery(checkpointEvery).build();
+        Path work = Files.createTempDirectory("dpo-memory");
+        List<int[]> samples = new ArrayList<>(); // {step, RSS kB, JVM non-heap committed kB}
+        List<Double> seconds = new ArrayList<>();
+        samples.add(new int[] {0, rssKb(), nonHeapKb()});
+        seconds.add(0.0);
+        long t0 = System.nanoTime();
+        try {
+            DiffusionDpoTrainer.train(base, pairs, o, work, (s, total) -> {
+                if (s.step() % every == 0 || s.step() == total) {
+                    samples.add(new int[] {s.step(), rssKb(), nonHeapKb()});
+                    seconds.add((System.nanoTime() - t0) / 1e9);
+                    System.out.printf(Locale.ROOT, "step %d  rss %.1f MB  %.0f s%n", s.step(),
+                            samples.get(samples.size() - 1)[1] / 1024.0, seconds.get(seconds.size() - 1));
+                }
+            });
+        } finally {
+            CheckpointStore.deleteRecursively(work);
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report(samples, seconds, steps, pairsPerStep, every, warmup, checkpointEvery, wall,
+                loadBefore, loadAfter));
+        System.out.println(Files.readString(out));
+    }
+
+    static String report(List<int[]> samples, List<Double> seconds, int steps, int pairsPerStep, int every,
+                         int warmup, int checkpointEvery, double wall, String loadBefore, String loadAfter) {
+        int ref = -1;
+        for (int i = 0; i < samples.size(); i++) {
+            if (samples.get(i)[0] >= warmup) {
+                ref = i;
+                break;
+            }
+        }
+        if (ref < 0) {
+            throw new IllegalArgumentException("no sample at or after the warm-up (step " + warmup + ")");
+        }
+        double refMb = samples.get(ref)[1] / 1024.0;
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        // least-squares slope of RSS against step after the warm-up
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        int n = 0;
+        for (int i = ref; i < samples.size(); i++) {
+            double x = samples.get(i)[0];
+            double y = samples.get(i)[1] / 1024.0;
+            min = Math.min(min, y);
+            max = Math.max(max, y);
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+            n++;
+        }
+        double slope = n > 1 ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : 0;
+        double worst = Math.max(max / refMb - 1, 1 - min / refMb);
+        boolean met = worst <= BOUND;
+        StringBuilder md = new StringBuilder("# Resident memory over a long DPO run\n\n");
+        md.append(String.format(Locale.ROOT, "Written by `io.genalign.bench.DpoMemory` (`OMP_NUM_THREADS=1 nice bash "
+                + "bench/run-dpo-memory.sh %d %d %d %d %d`). The trainer of `genalign dpo` (`DiffusionDpoTrainer.train`, "
+                + "checkpoints every %d steps included) fine-tunes the built-in diffusion model for %d steps of %d "
+                + "synthetic preference pairs (reverse KL, default options otherwise); the resident set (VmRSS of "
+                + "/proc/self/status) is read every %d steps. %d pairs per step instead of the default %d keeps the run "
+                + "short on this machine; the memory of a step's temporaries scales with the batch, a leak with the "
+                + "number of steps.%n%n", steps, pairsPerStep, every, warmup, checkpointEvery, checkpointEvery, steps,
+                pairsPerStep, every, pairsPerStep, DpoOptions.DEFAULT_PAIRS_PER_STEP));
+        md.append(String.format(Locale.ROOT, "Machine: %d cores shared with other jobs, load average before `%s`, "
+                + "after `%s`. Java %s, DJL %s, PyTorch %s, OMP_NUM_THREADS=%s. The Java heap is fixed and touched "
+                + "at start-up (%d MB, -Xms = -Xmx, -XX:+AlwaysPreTouch), so its first use of fresh pages does not "
+                + "show as growth: what can grow is native memory, where the engine's tensors live. Date: %s. Wall "
+                + "time %.0f s (%.3f s / step).%n%n", Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter,
+                System.getProperty("java.version"), Versions.all().get("djl"), Versions.all().get("pytorch"),
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().maxMemory() >> 20,
+                Instant.now(), wall, wall / steps));
+        md.append(String.format(Locale.ROOT, "## Verdict%n%nAfter the warm-up (step %d, %.1f MB) the resident set "
+                + "stays between %.1f and %.1f MB: largest deviation %.2f%% (bound %.0f%%): **%s**. Least-squares "
+                + "slope after the warm-up: %+.2f MB per 1,000 steps.%n%n", samples.get(ref)[0], refMb, min, max,
+                100 * worst, 100 * BOUND, met ? "flat, met" : "NOT met", 1000 * slope));
+        md.append("## Samples\n\nJVM non-heap: committed code cache, metaspace and other JVM pools "
+                + "(MemoryMXBean); the rest of the resident set is the pre-touched heap and native memory.\n\n"
+                + "| step | seconds | RSS MB | vs warm-up | JVM non-heap MB |\n|---|---|---|---|---|\n");
+        for (int i = 0; i < samples.size(); i++) {
+            double mb = samples.get(i)[1] / 1024.0;
+            md.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %s | %.1f |%n", samples.get(i)[0],
+                    seconds.get(i), mb, i < ref ? "(warm-up)" : String.format(Locale.ROOT, "%+.2f%%",
+                            100 * (mb / refMb - 1)), samples.get(i)[2] / 1024.0));
+        }
+        return md.toString();
+    }
+
+    /** The JVM's committed non-heap memory (code cache, metaspace, …) in kB. */
+    static int nonHeapKb() {
+        return (int) (ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted() >> 10);
+    }
+
+    /** The resident set of this process in kB (VmRSS). */
+    static int rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Integer.parseInt(line.trim().split("\\s+")[1]);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+}
