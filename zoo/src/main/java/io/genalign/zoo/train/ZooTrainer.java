@@ -172,13 +172,8 @@ public final class ZooTrainer {
                 start = c.step();
                 for (Map.Entry<String, Block> e : parts.entrySet()) {
                     BlockParameters.load(e.getValue(), manager, c.file(e.getKey() + ".params"));
-                    for (Pair<String, Parameter> p : e.getValue().getParameters()) {
-                        // not BatchNorm's running statistics, nor a part the optimiser does not train
-                        if (p.getValue().requiresGradient() && recipe.trained(e.getKey())) {
-                            p.getValue().getArray().setRequiresGradient(true);
-                        }
-                    }
                 }
+                markTrainable(recipe, parts);
                 for (Map.Entry<String, PartOptimizer> e : optimizers.entrySet()) {
                     Path state = c.file(PartOptimizer.stateFile(e.getKey()));
                     if (Files.isRegularFile(state)) {
@@ -191,13 +186,7 @@ public final class ZooTrainer {
                 for (Block b : parts.values()) {
                     BlockParameters.load(b, manager, init.weights(), init.source());
                 }
-                for (Map.Entry<String, Block> e : parts.entrySet()) {
-                    for (Pair<String, Parameter> p : e.getValue().getParameters()) {
-                        if (p.getValue().requiresGradient() && recipe.trained(e.getKey())) {
-                            p.getValue().getArray().setRequiresGradient(true);
-                        }
-                    }
-                }
+                markTrainable(recipe, parts);
             }
             ParameterStore ps = new ParameterStore(manager, false);
             if (opts.trainTo() > data.train().size()) {
@@ -274,6 +263,20 @@ public final class ZooTrainer {
             Engine.getInstance().setRandomSeed((int) (opts.seed() * 7919 + step));
             Batches.Batch batch = batches.batch(sm, step);
             return recipe.step(new TrainingRecipe.StepContext(sm, ps, parts, optimizers, batch, step, opts));
+        }
+    }
+
+    /**
+     * After loading weights into {@code parts}: gradients on again for every parameter the optimiser trains (not
+     * BatchNorm's running statistics, nor a part the optimiser does not train).
+     */
+    private static void markTrainable(TrainingRecipe recipe, Map<String, Block> parts) {
+        for (Map.Entry<String, Block> e : parts.entrySet()) {
+            for (Pair<String, Parameter> p : e.getValue().getParameters()) {
+                if (p.getValue().requiresGradient() && recipe.trained(e.getKey())) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+            }
         }
     }
 
