@@ -17,6 +17,7 @@ import io.genalign.zoo.arch.Architectures;
 import io.genalign.zoo.data.FashionMnist;
 import io.genalign.zoo.diffusion.Diffusion;
 import io.genalign.zoo.train.GanRecipe;
+import io.genalign.zoo.train.TrainOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -120,13 +121,26 @@ public final class ZooInstall {
                 opts.get("steps").asInt(), opts.get("batchSize").asInt(),
                 "Adam(lr=" + opts.get("learningRate").asDouble() + ", beta1=" + opts.get("beta1").asDouble() + ")",
                 info.get("wall_seconds").asDouble(), info.get("parameters").asLong(), sha, quality,
-                "./genalign zoo train " + model, Instant.now().toString());
+                command(model, opts, info), Instant.now().toString());
         JSON.writeValue(dest.resolve("manifest.json").toFile(), mf);
         if (Files.exists(workDir.resolve("loss-curve.png"))) { // drawn by the CLI (the report layer)
             Files.copy(workDir.resolve("loss-curve.png"), dest.resolve("loss-curve.png"),
                     StandardCopyOption.REPLACE_EXISTING);
         }
         return mf;
+    }
+
+    /** The command that reproduces the installed run: the model, and the steps and start when not the defaults. */
+    static String command(String model, JsonNode opts, JsonNode info) {
+        StringBuilder c = new StringBuilder("./genalign zoo train " + model);
+        if (info.hasNonNull("init_from")) {
+            c.append(" --init-from ").append(info.get("init_from").asText())
+                    .append(" (sha256 ").append(info.get("init_sha256").asText()).append(")");
+        }
+        if (opts.get("steps").asInt() != TrainOptions.defaults(model).steps()) {
+            c.append(" --steps ").append(opts.get("steps").asInt());
+        }
+        return c.toString();
     }
 
     private static ZooClassifier installedClassifierB(NDManager m, Path resourceRoot) throws IOException {

@@ -20,7 +20,7 @@ public final class Diffusion {
     /** DDIM steps of the default sampler. */
     public static final int SAMPLING_STEPS = 20;
     /** Classifier-free guidance scale of the default sampler (1 = plain conditional model). */
-    public static final float GUIDANCE = 2.0f;
+    public static final float GUIDANCE = 4.0f;
     /** Share of training labels replaced by "no class", which makes classifier-free guidance possible. */
     public static final double LABEL_DROPOUT = 0.1;
     /** Decay of the exponential moving average of the weights; the EMA weights are the ones shipped. */

@@ -237,6 +237,10 @@ public final class ZooTrainer {
             info.put("options", opts);
             info.put("wall_seconds", previous + wall);
             info.put("resumed", resumed);
+            if (init != null) {
+                info.put("init_from", init.source().toString());
+                info.put("init_sha256", init.sha256());
+            }
             long params = 0;
             for (Map.Entry<String, Block> e : parts.entrySet()) {
                 if (!recipe.trained(e.getKey())) {
