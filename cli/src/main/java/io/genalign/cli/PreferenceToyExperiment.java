@@ -1,6 +1,7 @@
 package io.genalign.cli;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.preference.GradientField;
@@ -35,10 +36,10 @@ public final class PreferenceToyExperiment implements Callable<Integer> {
     boolean overwrite;
 
     @Option(names = "--configs", split = ",", description = "Configurations DIVERGENCE[@BETA_OUT] (default: "
-            + "reverse-kl,forward-kl,js,js@2,alpha:0.3,alpha:0.5,alpha:0.7).")
+            + "reverse-kl,forward-kl,js,js@2,alpha:0.3,alpha:0.5,alpha:0.7,reverse-kl@0.5,reverse-kl@2).")
     List<String> configs = new ArrayList<>(D.configs());
 
-    @Option(names = "--seeds", split = ",", description = "Seeds; each trains its own reference (default: 1,2,3).")
+    @Option(names = "--seeds", split = ",", description = "Seeds; each trains its own reference (default: 1,2,3,4,5).")
     List<Long> seeds = new ArrayList<>(D.seeds());
 
     @Option(names = "--modes", description = "Gaussians on the ring (default: ${DEFAULT-VALUE}).")
@@ -115,6 +116,9 @@ public final class PreferenceToyExperiment implements Callable<Integer> {
             prov.config(e.getKey(), e.getValue());
         }
         EngineBootstrap.start(seeds.get(0));
+        // one intra-op thread: the toy's matrices are tiny, and on a shared machine a second thread only spin-waits
+        // (the documented run's figures are from one thread)
+        JniUtils.setNumThreads(1);
         PrintWriter w = spec.commandLine().getOut();
         List<GradientField.Field> fields = new ArrayList<>();
         try (NDManager m = Tensors.newManager()) {

@@ -47,9 +47,12 @@ import java.util.stream.Stream;
 public final class PreferenceToy {
     private PreferenceToy() {}
 
-    /** The configurations compared by default: the divergence experiment's set. */
+    /**
+     * The configurations compared by default: the divergence experiment's set, plus reverse KL at beta_out 0.5 and 2
+     * (the reverse KL's own strength curve, against which the other divergences can be placed).
+     */
     public static final List<String> CONFIGS = List.of("reverse-kl", "forward-kl", "js", "js@2", "alpha:0.3",
-            "alpha:0.5", "alpha:0.7");
+            "alpha:0.5", "alpha:0.7", "reverse-kl@0.5", "reverse-kl@2");
 
     /** One configuration: DIVERGENCE[@BETA_OUT]. */
     public record Config(String name, Divergence divergence, double betaOut) {
@@ -93,10 +96,10 @@ public final class PreferenceToy {
             }
         }
 
-        /** The documented run: 8 modes, 3 seeds, every configuration. */
+        /** The documented run: 8 modes, 5 seeds, every configuration. */
         public static Options defaults() {
-            return new Options(8, 1.0, 0.08, 100, 128, 4000, 256, 2e-3f, 2000, 4.0, 600, 64, 1e-3f,
-                    DpoOptions.DEFAULT_WEIGHT_DECAY, 1000, 4000, 50, 1.0 / 32, List.of(1L, 2L, 3L), CONFIGS);
+            return new Options(8, 1.0, 0.08, 100, 128, 6000, 256, 2e-3f, 2000, 4.0, 1000, 64, 3e-4f,
+                    DpoOptions.DEFAULT_WEIGHT_DECAY, 100, 4000, 50, 1.0 / 32, List.of(1L, 2L, 3L, 4L, 5L), CONFIGS);
         }
 
         public RingMixture mixture() {
