@@ -36,7 +36,7 @@ public final class PreferenceToyExperiment implements Callable<Integer> {
     boolean overwrite;
 
     @Option(names = "--configs", split = ",", description = "Configurations DIVERGENCE[@BETA_OUT] (default: "
-            + "reverse-kl,forward-kl,js,js@2,alpha:0.3,alpha:0.5,alpha:0.7,reverse-kl@0.5,reverse-kl@2).")
+            + "reverse-kl,forward-kl,js,js@2,alpha:0.3,alpha:0.5,alpha:0.7,reverse-kl@0.5,reverse-kl@2,reverse-kl@4).")
     List<String> configs = new ArrayList<>(D.configs());
 
     @Option(names = "--seeds", split = ",", description = "Seeds; each trains its own reference (default: 1,2,3,4,5).")

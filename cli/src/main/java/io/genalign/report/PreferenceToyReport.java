@@ -37,7 +37,7 @@ public final class PreferenceToyReport {
     private static final int MARGIN = 36;
     private static final int TOP = 28;
     private static final double LOG_MIN = -6;
-    private static final double LOG_MAX = 0.5;
+    private static final double LOG_MAX = 2;
 
     /** Writes every file of the report into {@code f}. */
     public static void write(RunFolder f, PreferenceToy.Outcome out, List<GradientField.Field> fields, String command)
@@ -183,11 +183,25 @@ public final class PreferenceToyReport {
         chart.getStyler().setMarkerSize(10);
         Map<String, List<Double>> reward = column(out, RingMixture.Stats::meanReward);
         Map<String, List<Double>> eff = column(out, RingMixture.Stats::effectiveModes);
+        List<double[]> rkl = new ArrayList<>();
         for (String row : reward.keySet()) {
             double[] r = meanSd(reward.get(row));
             double[] e = meanSd(eff.get(row));
             chart.addSeries(row, new double[] {r[0]}, new double[] {e[0]},
                     new double[] {Double.isNaN(e[1]) ? 0 : e[1]});
+            if (!row.equals("reference") && PreferenceToy.Config.parse(row).divergence().kind()
+                    == io.genalign.core.preference.DivergenceKind.REVERSE_KL) {
+                rkl.add(new double[] {r[0], e[0]});
+            }
+        }
+        if (rkl.size() >= 2) {
+            // the reverse KL's own strength curve (beta_out varied): a divergence above it trades better
+            rkl.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+            XYSeries line = chart.addSeries("reverse-kl, beta_out varied", rkl.stream().mapToDouble(p -> p[0]).toArray(),
+                    rkl.stream().mapToDouble(p -> p[1]).toArray());
+            line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            line.setLineColor(Color.GRAY);
         }
         return chart;
     }
@@ -311,7 +325,7 @@ public final class PreferenceToyReport {
             g.drawString(String.format(Locale.ROOT, "%.0f", v), ox - 22, y + 4);
         }
         g.drawString("s_w", ox + PANEL / 2 - 8, oy + PANEL + 30);
-        g.drawString("s_l", ox - 34, oy + PANEL / 2);
+        g.drawString("s_l", ox - 34, oy + PANEL / 2 - 14);
         String title = f.divergence().label() + (f.betaOut() == 1.0 ? "" : " (beta_out " + f.betaOut() + ")");
         g.drawString(title, ox, oy - 6);
     }

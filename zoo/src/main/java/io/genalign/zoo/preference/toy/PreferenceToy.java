@@ -48,11 +48,11 @@ public final class PreferenceToy {
     private PreferenceToy() {}
 
     /**
-     * The configurations compared by default: the divergence experiment's set, plus reverse KL at beta_out 0.5 and 2
+     * The configurations compared by default: the divergence experiment's set, plus reverse KL at beta_out 0.5, 2 and 4
      * (the reverse KL's own strength curve, against which the other divergences can be placed).
      */
     public static final List<String> CONFIGS = List.of("reverse-kl", "forward-kl", "js", "js@2", "alpha:0.3",
-            "alpha:0.5", "alpha:0.7", "reverse-kl@0.5", "reverse-kl@2");
+            "alpha:0.5", "alpha:0.7", "reverse-kl@0.5", "reverse-kl@2", "reverse-kl@4");
 
     /** One configuration: DIVERGENCE[@BETA_OUT]. */
     public record Config(String name, Divergence divergence, double betaOut) {
