@@ -110,27 +110,33 @@ public final class PreferenceToyExperiment implements Callable<Integer> {
         }
         RunFolder folder = RunFolder.create(out, overwrite);
         List<String> args = spec.commandLine().getParseResult().originalArgs();
-        String command = ("./genalign experiment preference-toy " + String.join(" ", args)).trim();
+        String command = "./genalign " + String.join(" ", args);
         Provenance prov = Provenance.start("experiment preference-toy", args);
         for (var e : o.toMap().entrySet()) {
             prov.config(e.getKey(), e.getValue());
         }
         EngineBootstrap.start(seeds.get(0));
         // one intra-op thread: the toy's matrices are tiny, and on a shared machine a second thread only spin-waits
-        // (the documented run's figures are from one thread)
+        // (the documented run's figures are from one thread); restored at the end
+        int previousThreads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(1);
         PrintWriter w = spec.commandLine().getOut();
         List<GradientField.Field> fields = new ArrayList<>();
-        try (NDManager m = Tensors.newManager()) {
-            for (String c : configs) {
-                PreferenceToy.Config cfg = PreferenceToy.Config.parse(c);
-                fields.add(GradientField.grid(m, cfg.divergence(), cfg.betaOut(), -4, 4, grid));
+        PreferenceToy.Outcome outcome;
+        try {
+            try (NDManager m = Tensors.newManager()) {
+                for (String c : configs) {
+                    PreferenceToy.Config cfg = PreferenceToy.Config.parse(c);
+                    fields.add(GradientField.grid(m, cfg.divergence(), cfg.betaOut(), -4, 4, grid));
+                }
             }
+            outcome = PreferenceToy.run(o, line -> {
+                w.println(line);
+                w.flush();
+            });
+        } finally {
+            JniUtils.setNumThreads(previousThreads);
         }
-        PreferenceToy.Outcome outcome = PreferenceToy.run(o, line -> {
-            w.println(line);
-            w.flush();
-        });
         prov.timing("total", outcome.seconds());
         PreferenceToyReport.write(folder, outcome, fields, command);
         prov.write(folder.file("provenance.json"));
