@@ -74,7 +74,7 @@ public final class PreferenceToyReport {
     private static String cell(List<Double> v, String fmt) {
         double[] ms = meanSd(v);
         String m = String.format(Locale.ROOT, fmt, ms[0]);
-        return Double.isNaN(ms[1]) ? m : m + " ± " + String.format(Locale.ROOT, fmt, ms[1]);
+        return Double.isNaN(ms[1]) ? m : m + " ± " + String.format(Locale.ROOT, fmt.replace("+", ""), ms[1]);
     }
 
     /** Per row ("reference" then each configuration): the per-seed values of one measure. */
@@ -145,6 +145,22 @@ public final class PreferenceToyReport {
                     .append(ref ? "–" : cell(acc.get(row), "%.2f")).append(" | ")
                     .append(ref ? "–" : cell(sw.get(row), "%.2f") + " / " + cell(sl.get(row), "%.2f")).append(" |\n");
         }
+        Map<String, List<Double>> above = aboveReverseKlCurve(out);
+        if (!above.isEmpty()) {
+            md.append("\n**Against the reverse KL's own strength curve.** Per seed, the reverse-KL rows (beta_out varied) "
+                    + "give a piecewise-linear curve of effective modes against mean reward; for every other row, "
+                    + "*above curve* = its effective modes minus the curve's at its mean reward (positive: more modes "
+                    + "kept than reverse KL at the same reward, a better trade-off), over the seeds where its reward "
+                    + "lies within the curve's range.\n\n| row | above curve (effective modes) | seeds in range | "
+                    + "seeds above |\n|---|---|---|---|\n");
+            for (Map.Entry<String, List<Double>> e : above.entrySet()) {
+                List<Double> v = e.getValue();
+                long pos = v.stream().filter(x -> x > 0).count();
+                md.append("| ").append(e.getKey()).append(" | ").append(v.isEmpty() ? "–" : cell(v, "%+.3f"))
+                        .append(" | ").append(v.size()).append(" of ").append(out.seeds().size()).append(" | ")
+                        .append(pos).append(" |\n");
+            }
+        }
         md.append("\nPer seed (reward, surviving modes, effective modes):\n\n| seed | reference |");
         for (String c : o.configs()) {
             md.append(' ').append(c).append(" |");
@@ -166,9 +182,55 @@ public final class PreferenceToyReport {
         md.append(String.join("; ", ps)).append(".\n\n");
         md.append("Figures: `gradient-field.png` (check 3: direction of −∇L over (s_w, s_l) ∈ [−4, 4]², colour "
                 + "log10 |∇L|, dashed s_w = s_l), `densities.png` (2-D histograms of the samples of seed "
-                + o.seeds().get(0) + ", log colour scale; circles: the mode centres, filled red: mode 0), "
+                + o.seeds().get(0) + ", log colour scale; circles: 3 std around the mode centres, red: mode 0), "
                 + "`reward-vs-modes.png` (effective modes versus mean reward, mean ± sd over seeds).\n");
         return md.toString();
+    }
+
+    /**
+     * Per non-reverse-KL row: per seed, its effective modes minus the piecewise-linear interpolation of the reverse-KL
+     * rows (effective modes against mean reward) at its mean reward; seeds where its reward lies outside the
+     * reverse-KL rows' range are left out. Empty when fewer than two reverse-KL rows were run.
+     */
+    static Map<String, List<Double>> aboveReverseKlCurve(PreferenceToy.Outcome out) {
+        Map<String, List<Double>> res = new LinkedHashMap<>();
+        List<String> rklRows = new ArrayList<>();
+        for (String c : out.options().configs()) {
+            if (PreferenceToy.Config.parse(c).divergence().kind()
+                    == io.genalign.core.preference.DivergenceKind.REVERSE_KL) {
+                rklRows.add(c);
+            } else {
+                res.put(c, new ArrayList<>());
+            }
+        }
+        if (rklRows.size() < 2) {
+            return new LinkedHashMap<>();
+        }
+        for (PreferenceToy.SeedResult s : out.seeds()) {
+            List<double[]> curve = new ArrayList<>();
+            for (PreferenceToy.Run r : s.runs()) {
+                if (rklRows.contains(r.config())) {
+                    curve.add(new double[] {r.stats().meanReward(), r.stats().effectiveModes()});
+                }
+            }
+            curve.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+            for (PreferenceToy.Run r : s.runs()) {
+                if (!res.containsKey(r.config())) {
+                    continue;
+                }
+                double x = r.stats().meanReward();
+                for (int i = 0; i + 1 < curve.size(); i++) {
+                    double[] a = curve.get(i);
+                    double[] b = curve.get(i + 1);
+                    if (x >= a[0] && x <= b[0] && b[0] > a[0]) {
+                        double y = a[1] + (x - a[0]) / (b[0] - a[0]) * (b[1] - a[1]);
+                        res.get(r.config()).add(r.stats().effectiveModes() - y);
+                        break;
+                    }
+                }
+            }
+        }
+        return res;
     }
 
     private static String brief(RingMixture.Stats s) {

@@ -212,5 +212,17 @@ class FDivergenceTheoryChecksTest extends GenalignTestBase {
         }
         double[][] fkl = GradientField.at(manager, Divergence.forwardKl(), 1.0, new double[] {0}, new double[] {-4});
         assertTrue(Math.hypot(fkl[0][0], fkl[1][0]) < 1e-20, "forward KL at (0, -4)");
+        // the dark band of the figure: with the loser at s_l = −4 and the winner at s_w >= 0, forward KL and alpha
+        // 0.5/0.7 have |∇L| < 1e-4 (alpha 0.3 does not: 1.5e-3 at (0, −4))
+        double[] ws = {0, 1, 2, 3, 4};
+        double[] ls = {-4, -4, -4, -4, -4};
+        for (Divergence d : new Divergence[] {Divergence.forwardKl(), Divergence.alpha(0.5), Divergence.alpha(0.7)}) {
+            double[][] v = GradientField.at(manager, d, 1.0, ws, ls);
+            for (int k = 0; k < ws.length; k++) {
+                assertTrue(Math.hypot(v[0][k], v[1][k]) < 1e-4, d.label() + " at s_w " + ws[k]);
+            }
+        }
+        double[][] a3 = GradientField.at(manager, Divergence.alpha(0.3), 1.0, new double[] {0}, new double[] {-4});
+        assertTrue(Math.hypot(a3[0][0], a3[1][0]) > 1e-3, "alpha 0.3 at (0, -4)");
     }
 }
