@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run one of the papers' comparisons (built-in models by default, or --model DIR) and write its results.",
         subcommands = {DivergenceExperiment.class, PreconditioningExperiment.class, RefineExperiment.class,
-                RegularizerExperiment.class})
+                RegularizerExperiment.class, PreferenceToyExperiment.class})
 public final class ExperimentCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
