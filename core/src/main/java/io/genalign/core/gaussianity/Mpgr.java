@@ -4,7 +4,7 @@ import static io.genalign.core.gaussianity.Flat.num;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -215,7 +215,8 @@ public final class Mpgr implements Regularizer {
         try (NDManager sub = owner.newSubManager()) {
             NDArray x = batch.stopGradient();
             x.attach(sub);
-            NDArray flat = x.reshape(b, d);
+            boolean flatInput = shape.dimension() == 2;
+            NDArray flat = flatInput ? x : x.reshape(b, d);
             NDArray perm = mode == PermutationMode.NATURAL ? null : permutations.draw(sub, b, d);
             NDArray rows = switch (mode) {
                 case NATURAL -> flat;
@@ -225,16 +226,22 @@ public final class Mpgr implements Regularizer {
             int nRows = mode == PermutationMode.BOTH ? 2 * b : b;
             int h = d / 2 + 1;
             NDArray spec = rows.rfft(d, 1); // complex (R, h)
-            double[] reIm = Flat.doubles(spec.real()); // (R, h, 2)
+            double[] reIm = FastPaths.host(spec, f64); // (R, h, 2) interleaved
             double weight = mode == PermutationMode.BOTH ? 0.5 * lambdaPower : lambdaPower;
             double floor = f64 ? 1e-60 : 1e-40; // the autograd path's floor under |X_k|²
+            double magFloor = Math.sqrt(floor);
             int blocks = d / blockSize;
             int kept = blocks * blockSize;
+            int direct = Math.min(h, kept); // bins k < direct are their own; bins h..kept-1 mirror bin d-k
             double sqrtD = Math.sqrt(d);
-            double gUnit = weight / ((double) blockSize * blocks);
+            // r_k = c_k·√D·g_k/|X_k| with g_k = gUnit·(sign of k's block + sign of (d−k)'s block)
+            double gUnit = sqrtD * weight / ((double) blockSize * blocks);
+            double blockScale = 1.0 / (blockSize * sqrtD);
+            double target2 = momentTarget(2);
             double[] r = new double[nRows * h];
             double[] power = new double[nRows];
-            double[] mag = new double[h];
+            double[] inv = new double[h];
+            double[] full = new double[kept];
             double[] sign = new double[blocks];
             double[] values = new double[b];
             for (int row = 0; row < nRows; row++) {
@@ -244,10 +251,21 @@ public final class Mpgr implements Regularizer {
                     double re = reIm[2 * (off + k)];
                     double im = reIm[2 * (off + k) + 1];
                     double p = re * re + im * im;
-                    boolean mirrored = k > 0 && 2 * k != d;
-                    parseval += mirrored ? 2 * p : p;
-                    mag[k] = p > floor ? Math.sqrt(p) : Math.sqrt(floor);
+                    parseval += p;
+                    double mag = p > floor ? Math.sqrt(p) : magFloor;
+                    inv[k] = p > floor ? 1.0 / mag : 0.0; // zero gradient below the floor, as in the autograd path
+                    if (k < direct) {
+                        full[k] = mag;
+                    }
+                    if (k > 0 && d - k >= h && d - k < kept) {
+                        full[d - k] = mag;
+                    }
                 }
+                // Parseval over all D bins: the mirrored bins 1..⌈D/2⌉−1 count twice
+                double nyquist = d % 2 == 0 ? reIm[2 * (off + h - 1)] * reIm[2 * (off + h - 1)]
+                        + reIm[2 * (off + h - 1) + 1] * reIm[2 * (off + h - 1) + 1] : 0;
+                double dc = reIm[2 * off] * reIm[2 * off];
+                parseval = 2 * parseval - dc - nyquist;
                 if (!(parseval > 0) || !Double.isFinite(parseval)) {
                     // NaN or Inf (they reach every bin), an all-zero sample, or an overflow: the full check names the
                     // problem; if it passes, the generic path handles the extreme values exactly as perSample does
@@ -255,25 +273,23 @@ public final class Mpgr implements Regularizer {
                     return Gradients.autograd(this, batch);
                 }
                 double lossSum = 0;
-                for (int blk = 0; blk < blocks; blk++) {
+                for (int blk = 0, k = 0; blk < blocks; blk++) {
                     double sum = 0;
-                    for (int k = blk * blockSize, end = k + blockSize; k < end; k++) {
-                        sum += mag[k < h ? k : d - k];
+                    for (int end = k + blockSize; k < end; k++) {
+                        sum += full[k];
                     }
-                    double dev = sum / (blockSize * sqrtD) - muPower;
+                    double dev = sum * blockScale - muPower;
                     lossSum += Math.abs(dev);
                     sign[blk] = Math.signum(dev);
                 }
                 power[row] = lossSum / blocks;
                 for (int k = 0; k < h; k++) {
-                    double g = k < kept ? sign[k / blockSize] : 0;
                     boolean mirrored = k > 0 && 2 * k != d;
+                    double g = k < kept ? sign[k / blockSize] : 0;
                     if (mirrored && d - k < kept) {
                         g += sign[(d - k) / blockSize];
                     }
-                    double p = reIm[2 * (off + k)] * reIm[2 * (off + k)]
-                            + reIm[2 * (off + k) + 1] * reIm[2 * (off + k) + 1];
-                    r[off + k] = g == 0 || !(p > floor) ? 0 : (mirrored ? 0.5 : 1.0) * sqrtD * gUnit * g / mag[k];
+                    r[off + k] = (mirrored ? 0.5 * gUnit : gUnit) * g * inv[k];
                 }
                 // the moments once per sample, on its first row (natural, or the permuted one in PERMUTED mode)
                 if (row < b) {
@@ -290,8 +306,8 @@ public final class Mpgr implements Regularizer {
                     }
                     if (has2) {
                         double rms = Math.sqrt(meanSq);
-                        moments += Math.abs(rms - momentTarget(2));
-                        double alpha = Math.signum(rms - momentTarget(2)) / (d * rms);
+                        moments += Math.abs(rms - target2);
+                        double alpha = Math.signum(rms - target2) / (d * rms);
                         if (alpha != 0) {
                             for (int k = 0; k < h; k++) {
                                 r[off + k] += alpha; // irfft(alpha·X) = alpha·x
@@ -314,12 +330,15 @@ public final class Mpgr implements Regularizer {
                 case NATURAL -> g;
                 case PERMUTED -> g.zerosLike().scatter(perm, g, 1);
                 case BOTH -> {
-                    NDArray natural = g.get(new NDIndex().addSliceDim(0, b));
-                    NDArray permuted = g.get(new NDIndex().addSliceDim(b, 2L * b));
-                    yield natural.add(natural.zerosLike().scatter(perm, permuted, 1));
+                    NDList parts = g.split(2, 0);
+                    parts.attach(sub);
+                    NDArray natural = parts.get(0);
+                    yield natural.add(natural.zerosLike().scatter(perm, parts.get(1), 1));
                 }
             };
-            grad = grad.reshape(shape);
+            if (!flatInput) {
+                grad = grad.reshape(shape);
+            }
             grad.attach(owner);
             return new Gradients.ValueAndGradient(values, grad);
         }

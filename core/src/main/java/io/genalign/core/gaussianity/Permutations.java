@@ -2,7 +2,11 @@ package io.genalign.core.gaussianity;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.util.SplittableRandom;
 
 /**
@@ -16,22 +20,29 @@ final class Permutations {
         this.rng = new SplittableRandom(seed);
     }
 
-    /** {@code rows} independent permutations of 0..d-1 as an int64 array of shape (rows, d). */
+    /**
+     * {@code rows} independent permutations of 0..d-1 as an int64 array of shape (rows, d). The indices are written
+     * straight into a native-order direct buffer that the array wraps (no second copy); the array keeps the buffer
+     * alive until it is closed.
+     */
     synchronized NDArray draw(NDManager manager, int rows, int d) {
-        long[] all = new long[Math.multiplyExact(rows, d)];
+        ByteBuffer buf = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(rows, d), Long.BYTES))
+                .order(ByteOrder.nativeOrder());
+        LongBuffer all = buf.asLongBuffer();
+        long[] row = new long[d];
         for (int r = 0; r < rows; r++) {
-            int off = r * d;
             for (int i = 0; i < d; i++) {
-                all[off + i] = i;
+                row[i] = i;
             }
             for (int i = d - 1; i > 0; i--) {
                 int j = rng.nextInt(i + 1);
-                long t = all[off + i];
-                all[off + i] = all[off + j];
-                all[off + j] = t;
+                long t = row[i];
+                row[i] = row[j];
+                row[j] = t;
             }
+            all.put(row);
         }
-        return manager.create(all, new Shape(rows, d));
+        return manager.create(buf, new Shape(rows, d), DataType.INT64);
     }
 
     /**
