@@ -109,7 +109,7 @@ def median_ms(fn, seconds, min_calls=5, max_calls=400):
     fn()  # warm-up
     first = time.perf_counter() - t0
     warm = 1
-    while warm < 5 and (time.perf_counter() - t0) < min(0.5, seconds):
+    while warm < 200 and (time.perf_counter() - t0) < 1.0:
         fn()
         warm += 1
     times = []

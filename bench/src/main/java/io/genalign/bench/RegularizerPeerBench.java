@@ -49,11 +49,14 @@ import java.util.function.Supplier;
  *   <li>{@code report --work DIR --out FILE --command TEXT}: reads every {@code java-*.json} and {@code torch-*.json}
  *       and writes the side-by-side table with the ratios and the issue's targets.</li>
  * </ul>
- * Timing rule (the same in the Python peer): one warm-up call, more warm-up calls up to 5 or 0.5 s, then calls until
- * at least 5 calls and {@code --seconds} (default 1.5) have passed, at most 400; the median is reported.
+ * Timing rule (the same in the Python peer): warm-up calls until 200 calls or 1 s (at least one), then calls until at
+ * least 5 calls and {@code --seconds} (default 1.5) have passed, at most 400; the median is reported.
  */
 public final class RegularizerPeerBench {
     static final List<String> REGULARIZERS = List.of("mpgr", "prno", "norm");
+    /** Warm-up: calls until this many or {@link #WARMUP_SECONDS} (the JIT compiles the host loops meanwhile). */
+    static final int WARMUP_CALLS = 200;
+    static final double WARMUP_SECONDS = 1.0;
 
     private RegularizerPeerBench() {}
 
@@ -165,7 +168,7 @@ public final class RegularizerPeerBench {
         long t0 = System.nanoTime();
         call.get();
         int warm = 1;
-        while (warm < 5 && (System.nanoTime() - t0) / 1e9 < Math.min(0.5, seconds)) {
+        while (warm < WARMUP_CALLS && (System.nanoTime() - t0) / 1e9 < WARMUP_SECONDS) {
             call.get();
             warm++;
         }
@@ -211,8 +214,8 @@ public final class RegularizerPeerBench {
                 + "call); PRNO (k = 4, sequential term + 100 shuffles, DNO's formulas); ReNO norm ½‖x‖² − (D−1) ln‖x‖.\n");
         s.append("- One intra-op thread on both sides (Java: `OMP_NUM_THREADS=1`, `-Dai.djl.pytorch.num_threads=1`; "
                 + "Python: `OMP_NUM_THREADS=1`, `torch.set_num_threads(1)`).\n");
-        s.append("- Timing rule, both sides: one warm-up call, more warm-up calls up to 5 or 0.5 s, then calls until at "
-                + "least 5 calls and 1.5 s; the median. Rounds alternate the sides (genalign, PyTorch, genalign, …); "
+        s.append("- Timing rule, both sides: warm-up calls until 200 calls or 1 s (at least one; the JVM compiles "
+                + "the host loops meanwhile), then calls until at least 5 calls and 1.5 s (at most 400); the median. Rounds alternate the sides (genalign, PyTorch, genalign, …); "
                 + "the table takes each side's lowest median over the rounds (the round least disturbed by other "
                 + "processes on a shared machine); every round's numbers are listed below.\n\n");
         s.append("## Machine and versions\n\n");
