@@ -242,7 +242,7 @@ public final class Mpgr implements Regularizer {
             double[] power = new double[nRows];
             double[] inv = new double[h];
             double[] full = new double[kept];
-            double[] sign = new double[blocks];
+            double[] gFull = new double[d + 1]; // per bin of the full spectrum: the sign of its block (0 if dropped)
             double[] values = new double[b];
             for (int row = 0; row < nRows; row++) {
                 int off = row * h;
@@ -252,14 +252,15 @@ public final class Mpgr implements Regularizer {
                     double im = reIm[2 * (off + k) + 1];
                     double p = re * re + im * im;
                     parseval += p;
-                    double mag = p > floor ? Math.sqrt(p) : magFloor;
-                    inv[k] = p > floor ? 1.0 / mag : 0.0; // zero gradient below the floor, as in the autograd path
+                    boolean above = p > floor;
+                    double mag = above ? Math.sqrt(p) : magFloor;
+                    inv[k] = above ? 1.0 / mag : 0.0; // zero gradient below the floor, as in the autograd path
                     if (k < direct) {
                         full[k] = mag;
                     }
-                    if (k > 0 && d - k >= h && d - k < kept) {
-                        full[d - k] = mag;
-                    }
+                }
+                for (int k = h; k < kept; k++) {
+                    full[k] = full[d - k]; // |X_k| = |X_(D−k)|, and D − k < h ≤ kept here
                 }
                 // Parseval over all D bins: the mirrored bins 1..⌈D/2⌉−1 count twice
                 double nyquist = d % 2 == 0 ? reIm[2 * (off + h - 1)] * reIm[2 * (off + h - 1)]
@@ -273,23 +274,21 @@ public final class Mpgr implements Regularizer {
                     return Gradients.autograd(this, batch);
                 }
                 double lossSum = 0;
-                for (int blk = 0, k = 0; blk < blocks; blk++) {
+                for (int k = 0; k < kept; k += blockSize) {
                     double sum = 0;
-                    for (int end = k + blockSize; k < end; k++) {
-                        sum += full[k];
+                    for (int j = k, end = k + blockSize; j < end; j++) {
+                        sum += full[j];
                     }
                     double dev = sum * blockScale - muPower;
                     lossSum += Math.abs(dev);
-                    sign[blk] = Math.signum(dev);
+                    Arrays.fill(gFull, k, k + blockSize, Math.signum(dev));
                 }
                 power[row] = lossSum / blocks;
-                for (int k = 0; k < h; k++) {
-                    boolean mirrored = k > 0 && 2 * k != d;
-                    double g = k < kept ? sign[k / blockSize] : 0;
-                    if (mirrored && d - k < kept) {
-                        g += sign[(d - k) / blockSize];
-                    }
-                    r[off + k] = (mirrored ? 0.5 * gUnit : gUnit) * g * inv[k];
+                // bin 0 stands alone (c = 1); every other bin k < h pairs with D − k (c = ½), and for even D the
+                // Nyquist bin k = D/2 is its own pair, which gives c = 1 with the same expression
+                r[off] = gUnit * gFull[0] * inv[0];
+                for (int k = 1; k < h; k++) {
+                    r[off + k] = 0.5 * gUnit * (gFull[k] + gFull[d - k]) * inv[k];
                 }
                 // the moments once per sample, on its first row (natural, or the permuted one in PERMUTED mode)
                 if (row < b) {
