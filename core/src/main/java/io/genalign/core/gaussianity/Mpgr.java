@@ -226,7 +226,7 @@ public final class Mpgr implements Regularizer {
             int nRows = mode == PermutationMode.BOTH ? 2 * b : b;
             int h = d / 2 + 1;
             NDArray spec = rows.rfft(d, 1); // complex (R, h)
-            double[] reIm = FastPaths.host(spec, f64); // (R, h, 2) interleaved
+            double[] reIm = FastPaths.hostComplex(spec, f64); // (R, h, 2) interleaved
             double weight = mode == PermutationMode.BOTH ? 0.5 * lambdaPower : lambdaPower;
             double floor = f64 ? 1e-60 : 1e-40; // the autograd path's floor under |X_k|²
             double magFloor = Math.sqrt(floor);
