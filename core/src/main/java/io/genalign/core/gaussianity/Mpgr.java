@@ -229,7 +229,6 @@ public final class Mpgr implements Regularizer {
             double[] reIm = FastPaths.hostComplex(spec, f64); // (R, h, 2) interleaved
             double weight = mode == PermutationMode.BOTH ? 0.5 * lambdaPower : lambdaPower;
             double floor = f64 ? 1e-60 : 1e-40; // the autograd path's floor under |X_k|²
-            double magFloor = Math.sqrt(floor);
             int blocks = d / blockSize;
             int kept = blocks * blockSize;
             int direct = Math.min(h, kept); // bins k < direct are their own; bins h..kept-1 mirror bin d-k
@@ -240,25 +239,34 @@ public final class Mpgr implements Regularizer {
             double target2 = momentTarget(2);
             double[] r = new double[nRows * h];
             double[] power = new double[nRows];
+            double[] pw = new double[h];
+            double[] mag = new double[h];
             double[] inv = new double[h];
             double[] full = new double[kept];
             double[] gFull = new double[d + 1]; // per bin of the full spectrum: the sign of its block (0 if dropped)
             double[] values = new double[b];
             for (int row = 0; row < nRows; row++) {
                 int off = row * h;
+                // simple loops without branches, so that the JIT vectorises the square roots and divisions
                 double parseval = 0;
+                for (int k = 0, j = 2 * off; k < h; k++, j += 2) {
+                    pw[k] = reIm[j] * reIm[j] + reIm[j + 1] * reIm[j + 1];
+                }
                 for (int k = 0; k < h; k++) {
-                    double re = reIm[2 * (off + k)];
-                    double im = reIm[2 * (off + k) + 1];
-                    double p = re * re + im * im;
-                    parseval += p;
-                    boolean above = p > floor;
-                    double mag = above ? Math.sqrt(p) : magFloor;
-                    inv[k] = above ? 1.0 / mag : 0.0; // zero gradient below the floor, as in the autograd path
-                    if (k < direct) {
-                        full[k] = mag;
+                    parseval += pw[k];
+                }
+                for (int k = 0; k < h; k++) {
+                    mag[k] = Math.sqrt(Math.max(pw[k], floor));
+                }
+                for (int k = 0; k < h; k++) {
+                    inv[k] = 1.0 / mag[k];
+                }
+                for (int k = 0; k < h; k++) {
+                    if (!(pw[k] > floor)) {
+                        inv[k] = 0; // zero gradient below the floor, as in the autograd path (rare)
                     }
                 }
+                System.arraycopy(mag, 0, full, 0, direct);
                 for (int k = h; k < kept; k++) {
                     full[k] = full[d - k]; // |X_k| = |X_(D−k)|, and D − k < h ≤ kept here
                 }
