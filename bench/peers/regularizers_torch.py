@@ -107,19 +107,22 @@ def value_and_gradient(reg, x):
 def median_ms(fn, seconds, min_calls=5, max_calls=400):
     t0 = time.perf_counter()
     fn()  # warm-up
-    first = time.perf_counter() - t0
     warm = 1
     while warm < 200 and (time.perf_counter() - t0) < 1.0:
         fn()
         warm += 1
     times = []
+    cpu = []
     start = time.perf_counter()
     while len(times) < max_calls and (len(times) < min_calls or time.perf_counter() - start < seconds):
+        c = time.thread_time()
         a = time.perf_counter()
         fn()
         times.append((time.perf_counter() - a) * 1e3)
+        cpu.append((time.thread_time() - c) * 1e3)
     times.sort()
-    return times[len(times) // 2], len(times), times[0], first * 1e3
+    cpu.sort()
+    return times[len(times) // 2], len(times), times[0], cpu[len(cpu) // 2]
 
 
 def loadavg():
@@ -151,8 +154,9 @@ def main():
         assert x.dtype == torch.float32 and x.shape[1] == d
         for name in checks["regularizers"]:
             reg = REGULARIZERS[name]
-            med, n, best, first = median_ms(lambda: value_and_gradient(reg, x), a.seconds)
-            result["cases"].append({"regularizer": name, "D": d, "median_ms": med, "calls": n, "min_ms": best})
+            med, n, best, cpu = median_ms(lambda: value_and_gradient(reg, x), a.seconds)
+            result["cases"].append({"regularizer": name, "D": d, "median_ms": med, "calls": n, "min_ms": best,
+                                    "median_cpu_ms": cpu})
             print(f"pytorch {name:5s} D={d:7d}: median {med:9.3f} ms over {n} calls", flush=True)
         # deterministic values against the Java side (float32 both sides)
         det = {"mpgr_natural": lambda z: mpgr(z, mode="natural"), "prno_sequential": lambda z: prno(z, shuffles=0),
