@@ -228,100 +228,22 @@ public final class Mpgr implements Regularizer {
             NDArray spec = rows.rfft(d, 1); // complex (R, h)
             double[] reIm = FastPaths.hostComplex(spec, f64); // (R, h, 2) interleaved
             double weight = mode == PermutationMode.BOTH ? 0.5 * lambdaPower : lambdaPower;
-            double floor = f64 ? 1e-60 : 1e-40; // the autograd path's floor under |X_k|²
-            int blocks = d / blockSize;
-            int kept = blocks * blockSize;
-            int direct = Math.min(h, kept); // bins k < direct are their own; bins h..kept-1 mirror bin d-k
-            double sqrtD = Math.sqrt(d);
-            // r_k = c_k·√D·g_k/|X_k| with g_k = gUnit·(sign of k's block + sign of (d−k)'s block)
-            double gUnit = sqrtD * weight / ((double) blockSize * blocks);
-            double blockScale = 1.0 / (blockSize * sqrtD);
-            double target2 = momentTarget(2);
+            MpgrSpectra host = new MpgrSpectra(d, blockSize, muPower, weight, f64 ? 1e-60 : 1e-40);
             double[] r = new double[nRows * h];
             double[] power = new double[nRows];
-            double[] pw = new double[h];
-            double[] mag = new double[h];
-            double[] inv = new double[h];
-            double[] full = new double[kept];
-            double[] gFull = new double[d + 1]; // per bin of the full spectrum: the sign of its block (0 if dropped)
             double[] values = new double[b];
             for (int row = 0; row < nRows; row++) {
-                int off = row * h;
-                // simple loops without branches, so that the JIT vectorises the square roots and divisions
-                double parseval = 0;
-                for (int k = 0, j = 2 * off; k < h; k++, j += 2) {
-                    pw[k] = reIm[j] * reIm[j] + reIm[j + 1] * reIm[j + 1];
-                }
-                for (int k = 0; k < h; k++) {
-                    parseval += pw[k];
-                }
-                for (int k = 0; k < h; k++) {
-                    mag[k] = Math.sqrt(Math.max(pw[k], floor));
-                }
-                for (int k = 0; k < h; k++) {
-                    inv[k] = 1.0 / mag[k];
-                }
-                for (int k = 0; k < h; k++) {
-                    if (!(pw[k] > floor)) {
-                        inv[k] = 0; // zero gradient below the floor, as in the autograd path (rare)
-                    }
-                }
-                System.arraycopy(mag, 0, full, 0, direct);
-                for (int k = h; k < kept; k++) {
-                    full[k] = full[d - k]; // |X_k| = |X_(D−k)|, and D − k < h ≤ kept here
-                }
-                // Parseval over all D bins: the mirrored bins 1..⌈D/2⌉−1 count twice
-                double nyquist = d % 2 == 0 ? reIm[2 * (off + h - 1)] * reIm[2 * (off + h - 1)]
-                        + reIm[2 * (off + h - 1) + 1] * reIm[2 * (off + h - 1) + 1] : 0;
-                double dc = reIm[2 * off] * reIm[2 * off];
-                parseval = 2 * parseval - dc - nyquist;
-                if (!(parseval > 0) || !Double.isFinite(parseval)) {
+                // the moments once per sample, on its first row (natural, or the permuted one in PERMUTED mode)
+                double[] moments = row < b ? new double[1] : null;
+                power[row] = host.row(reIm, row, r, row < b && has1, row < b && has2, moments);
+                if (Double.isNaN(power[row])) {
                     // NaN or Inf (they reach every bin), an all-zero sample, or an overflow: the full check names the
                     // problem; if it passes, the generic path handles the extreme values exactly as perSample does
                     InputChecks.requireLatentBatch(batch, "latents");
                     return Gradients.autograd(this, batch);
                 }
-                double lossSum = 0;
-                for (int k = 0; k < kept; k += blockSize) {
-                    double sum = 0;
-                    for (int j = k, end = k + blockSize; j < end; j++) {
-                        sum += full[j];
-                    }
-                    double dev = sum * blockScale - muPower;
-                    lossSum += Math.abs(dev);
-                    Arrays.fill(gFull, k, k + blockSize, Math.signum(dev));
-                }
-                power[row] = lossSum / blocks;
-                // bin 0 stands alone (c = 1); every other bin k < h pairs with D − k (c = ½), and for even D the
-                // Nyquist bin k = D/2 is its own pair, which gives c = 1 with the same expression
-                r[off] = gUnit * gFull[0] * inv[0];
-                for (int k = 1; k < h; k++) {
-                    r[off + k] = 0.5 * gUnit * (gFull[k] + gFull[d - k]) * inv[k];
-                }
-                // the moments once per sample, on its first row (natural, or the permuted one in PERMUTED mode)
                 if (row < b) {
-                    double x0 = reIm[2 * off];
-                    double mean = x0 / d;
-                    double meanSq = parseval / ((double) d * d);
-                    double moments = 0;
-                    if (has1) {
-                        moments += Math.abs(mean);
-                        double s1 = Math.signum(mean);
-                        if (s1 != 0) {
-                            r[off] += s1 / x0; // Y_0 += sign(mean): irfft gives the constant sign(mean)/D
-                        }
-                    }
-                    if (has2) {
-                        double rms = Math.sqrt(meanSq);
-                        moments += Math.abs(rms - target2);
-                        double alpha = Math.signum(rms - target2) / (d * rms);
-                        if (alpha != 0) {
-                            for (int k = 0; k < h; k++) {
-                                r[off + k] += alpha; // irfft(alpha·X) = alpha·x
-                            }
-                        }
-                    }
-                    values[row] = moments;
+                    values[row] = moments[0];
                 }
             }
             for (int i = 0; i < b; i++) {
