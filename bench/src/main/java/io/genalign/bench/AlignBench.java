@@ -47,7 +47,9 @@ public final class AlignBench {
         md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(System.getProperty("java.version")).append(", genalign ").append(Versions.genalign())
                 .append(", DJL ").append(Versions.all().get("djl")).append(", PyTorch ")
-                .append(Versions.all().get("pytorch")).append(". Load average before: ").append(loadBefore)
+                .append(Versions.all().get("pytorch")).append(", PyTorch intra-op threads: ")
+                .append(System.getProperty("ai.djl.pytorch.num_threads", "default (one per core)"))
+                .append(". Load average before: ").append(loadBefore)
                 .append(". Date: ").append(Instant.now()).append(".\n\n");
         md.append("The regularizer share is measured inside `NoiseOptimizer` (its own regularizer call, as it is wired "
                 + "at the time of the run). The last two columns measure, on the same latents (4 seeds, the model's "
