@@ -75,6 +75,9 @@ public final class RegularizerReport {
         s.append("# Regularizer benchmark: value + gradient time\n\n");
         s.append("Written by `io.genalign.bench.RegularizerBench`. Command:\n\n```\n").append(ctx.command())
                 .append("\n```\n\n");
+        s.append("MPGR, PRNO and the norm side by side with a PyTorch peer (same inputs, one thread each, wall and CPU "
+                + "time): [`regularizers-pytorch.md`](regularizers-pytorch.md), `bash bench/run-regularizers.sh --peer`."
+                + "\n\n");
         s.append("## Machine\n\n| | |\n|---|---|\n");
         ctx.machine().forEach((k, v) -> s.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         Sharing sh = ctx.sharing();

@@ -18,6 +18,17 @@ public final class InputChecks {
      * @throws IllegalArgumentException naming the first problem found
      */
     public static void requireLatentBatch(NDArray batch, String what) {
+        requireShapeAndType(batch, what);
+        requireFiniteNonZero(batch, what);
+    }
+
+    /**
+     * The checks of {@link #requireLatentBatch(NDArray, String)} that need no tensor op: present, shape (B, d_1, ...,
+     * d_k) with k &ge; 1 and no empty axis, float32 or float64. Fast paths call this first, then check the values
+     * cheaply on a reduction they compute anyway and call {@link #requireLatentBatch(NDArray, String)} when a value
+     * looks wrong.
+     */
+    public static void requireShapeAndType(NDArray batch, String what) {
         if (batch == null) {
             throw new IllegalArgumentException(what + " are missing (null)");
         }
@@ -32,7 +43,10 @@ public final class InputChecks {
         if (!Tensors.isSupportedFloat(batch.getDataType())) {
             throw new IllegalArgumentException(what + " must be float32 or float64, got " + batch.getDataType());
         }
-        long b = shape.get(0);
+    }
+
+    private static void requireFiniteNonZero(NDArray batch, String what) {
+        long b = batch.getShape().get(0);
         try (NDArray flat = batch.reshape(b, -1).stopGradient()) {
             try (NDArray nan = flat.isNaN().any(); NDArray inf = flat.isInfinite().any()) {
                 if (nan.getBoolean() || inf.getBoolean()) {

@@ -3,6 +3,8 @@ package io.genalign.core.gaussianity;
 import static io.genalign.core.gaussianity.Flat.num;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -173,6 +175,102 @@ public final class Mpgr implements Regularizer {
         NDArray x = Flat.flatten(batch.stopGradient());
         requireBlocks(x);
         return Flat.doubles(powerLoss(x));
+    }
+
+    /**
+     * Closed-form value and gradient (no autograd graph) when the moment orders are within {1, 2}, the defaults;
+     * autograd on {@link #perSample(NDArray)} otherwise. Draws the same permutations as {@link #perSample(NDArray)}.
+     *
+     * <p>One real FFT of every ordering's row (the natural row and/or the permuted one, batched), whose half spectrum
+     * is read back to the host; there, in float64: the magnitudes, the block means of the full (mirrored) spectrum,
+     * L_power and its weights g_k = ∂L/∂a_k = λ·sign(block mean − mu_power)/(16·blocks) (halved in BOTH mode), the
+     * moments from the same spectrum (mean x = X_0/D, mean x² = Σ_k |X_k|²/D² by Parseval) and their losses. The
+     * gradient is then one inverse real FFT: ∇ = irfft(r ⊙ X) with r_k = √D·c_k·(g_k + g_(D−k))/|X_k|
+     * (c_k = ½ for bins with a mirror, 1 for bin 0 and the Nyquist bin; 0 where |X_k| is below the autograd path's
+     * floor), the moment gradients folded in as r_k += sign(rms − 1)/(D·rms) (the gradient of L_2 is that multiple of
+     * x = irfft(X)) and r_0 += sign(mean)/X_0 (L_1's constant gradient sign(mean)/D). The permuted row's gradient is
+     * taken back to the natural order by a scatter with the same permutation.
+     */
+    @Override
+    public Gradients.ValueAndGradient valueAndGradient(NDArray batch) {
+        boolean has1 = false;
+        boolean has2 = false;
+        for (int n : orders) {
+            has1 |= n == 1;
+            has2 |= n == 2;
+            if (n > 2) {
+                return Gradients.autograd(this, batch);
+            }
+        }
+        InputChecks.requireShapeAndType(batch, "latents");
+        Shape shape = batch.getShape();
+        int b = Math.toIntExact(shape.get(0));
+        int d = Math.toIntExact(shape.size() / b);
+        if (d < blockSize) {
+            InputChecks.requireLatentBatch(batch, "latents");
+            requireBlocks(batch.reshape(b, d));
+        }
+        boolean f64 = batch.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64;
+        NDManager owner = batch.getManager();
+        try (NDManager sub = owner.newSubManager()) {
+            NDArray x = batch.stopGradient();
+            x.attach(sub);
+            boolean flatInput = shape.dimension() == 2;
+            NDArray flat = flatInput ? x : x.reshape(b, d);
+            NDArray perm = mode == PermutationMode.NATURAL ? null : permutations.draw(sub, b, d);
+            NDArray rows = switch (mode) {
+                case NATURAL -> flat;
+                case PERMUTED -> flat.gather(perm, 1);
+                case BOTH -> flat.concat(flat.gather(perm, 1), 0);
+            };
+            int nRows = mode == PermutationMode.BOTH ? 2 * b : b;
+            int h = d / 2 + 1;
+            NDArray spec = rows.rfft(d, 1); // complex (R, h)
+            double[] reIm = FastPaths.hostComplex(spec, f64); // (R, h, 2) interleaved
+            double weight = mode == PermutationMode.BOTH ? 0.5 * lambdaPower : lambdaPower;
+            MpgrSpectra host = new MpgrSpectra(d, blockSize, muPower, weight, f64 ? 1e-60 : 1e-40);
+            double[] r = new double[nRows * h];
+            double[] power = new double[nRows];
+            double[] values = new double[b];
+            for (int row = 0; row < nRows; row++) {
+                // the moments once per sample, on its first row (natural, or the permuted one in PERMUTED mode)
+                double[] moments = row < b ? new double[1] : null;
+                power[row] = host.row(reIm, row, r, row < b && has1, row < b && has2, moments);
+                if (Double.isNaN(power[row])) {
+                    // NaN or Inf (they reach every bin), an all-zero sample, or an overflow: the full check names the
+                    // problem; if it passes, the generic path handles the extreme values exactly as perSample does
+                    InputChecks.requireLatentBatch(batch, "latents");
+                    return Gradients.autograd(this, batch);
+                }
+                if (row < b) {
+                    values[row] = moments[0];
+                }
+            }
+            for (int i = 0; i < b; i++) {
+                double p = switch (mode) {
+                    case NATURAL, PERMUTED -> power[i];
+                    case BOTH -> 0.5 * (power[i] + power[b + i]);
+                };
+                values[i] += lambdaPower * p;
+            }
+            NDArray y = spec.mul(FastPaths.create(sub, r, new Shape(nRows, h), batch.getDataType()));
+            NDArray g = y.irfft(d, 1); // (R, D)
+            NDArray grad = switch (mode) {
+                case NATURAL -> g;
+                case PERMUTED -> g.zerosLike().scatter(perm, g, 1);
+                case BOTH -> {
+                    NDList parts = g.split(2, 0);
+                    parts.attach(sub);
+                    NDArray natural = parts.get(0);
+                    yield natural.add(natural.zerosLike().scatter(perm, parts.get(1), 1));
+                }
+            };
+            if (!flatInput) {
+                grad = grad.reshape(shape);
+            }
+            grad.attach(owner);
+            return new Gradients.ValueAndGradient(values, grad);
+        }
     }
 
     /** L_n per sample for a flattened batch (B, D). */

@@ -10,12 +10,20 @@ import ai.djl.ndarray.NDArray;
  * flattened in C (row-major) order to a vector of length D = d_1·…·d_k, and the regularizer is evaluated on
  * it alone, so samples never interact. Values are unweighted (weight 1); weights belong to the optimizer.
  *
- * <p>Output of {@link #perSample(NDArray)}: shape (B), same data type as the input, attached to the autograd
- * graph of the input, so gradients come from the engine's autograd (see {@link Gradients}).
+ * <p>Two ways to get gradients:
+ * <ul>
+ *   <li>{@link #perSample(NDArray)}: shape (B), same data type as the input, attached to the autograd graph of the
+ *       input, for use inside a larger graph (see {@link Gradients#autograd(Regularizer, NDArray)}).</li>
+ *   <li>{@link #valueAndGradient(NDArray)}: the per-sample values and their gradient in one call, without the
+ *       caller's autograd. The default runs autograd on {@link #perSample(NDArray)}; MPGR (orders within {1, 2})
+ *       and ReNO's norm override it with a closed-form gradient computed by a few large tensor ops (no autograd
+ *       graph, no per-op scalars), which the contract suite checks against autograd and finite differences.</li>
+ * </ul>
  *
  * <p>Bad input (NaN or Inf, an empty sample, an all-zero sample, a non-float type, a missing batch axis)
  * is rejected with an {@link IllegalArgumentException} whose message names the problem; implementations
- * call {@link InputChecks#requireLatentBatch(NDArray, String)} first.
+ * call {@link InputChecks#requireLatentBatch(NDArray, String)} first (fast paths may check cheaply first and
+ * call it only when something looks wrong).
  */
 public interface Regularizer {
 
@@ -28,5 +36,16 @@ public interface Regularizer {
     /** The batch loss: the mean of {@link #perSample(NDArray)}. */
     default NDArray value(NDArray batch) {
         return perSample(batch).mean();
+    }
+
+    /**
+     * Per-sample values and the gradient of each sample's own value with respect to that sample
+     * ({@code gradient[i] = d perSample[i] / d batch[i]}, same shape and type as {@code batch}), the way an optimizer
+     * adds the regularizer to a reward gradient. The gradient belongs to {@code batch}'s manager; the input is not
+     * modified and need not require gradients; nothing else is left in any manager. Draws the same permutations as
+     * one call of {@link #perSample(NDArray)} would. The default is autograd on {@link #perSample(NDArray)}.
+     */
+    default Gradients.ValueAndGradient valueAndGradient(NDArray batch) {
+        return Gradients.autograd(this, batch);
     }
 }

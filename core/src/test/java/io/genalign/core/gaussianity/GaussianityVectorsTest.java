@@ -77,11 +77,15 @@ class GaussianityVectorsTest extends GenalignTestBase {
         close(mp.get("l_power").asDouble(), t.powerNatural()[0], name + " mpgr.l_power");
         close(mp.get("total").asDouble(), t.totalNatural()[0], name + " mpgr.total (terms)");
         close(mp.get("total").asDouble(), one(natural.perSample(x)), name + " mpgr.total (perSample)");
+        close(mp.get("total").asDouble(), natural.valueAndGradient(x).perSample()[0],
+                name + " mpgr.total (closed-form valueAndGradient)");
         long blocks = c.get("D").asLong() / Mpgr.DEFAULT_BLOCK_SIZE;
         assertEquals(mp.get("n_blocks").asLong(), blocks, name + " n_blocks");
         assertEquals(mp.get("dropped_bins").asLong(), c.get("D").asLong() - blocks * Mpgr.DEFAULT_BLOCK_SIZE);
 
         close(c.get("reno_norm").asDouble(), one(new RenoNorm().perSample(x)), name + " reno_norm");
+        close(c.get("reno_norm").asDouble(), new RenoNorm().valueAndGradient(x).perSample()[0],
+                name + " reno_norm (closed-form valueAndGradient)");
         JsonNode pr = c.get("prno_sequential");
         Prno seq = Prno.builder().optShuffles(0).build();
         Prno.Terms pt = seq.sequentialTerms(x);
@@ -119,18 +123,24 @@ class GaussianityVectorsTest extends GenalignTestBase {
                     throw new AssertionError("no regularizer for gradient " + g.getKey());
                 }
                 double[] expected = Npy.read(dir.resolve(g.getValue().asText())).data();
-                double[] actual = Gradients.valueAndGradient(r, x).gradient().toDoubleArray();
-                double scale = 0;
-                for (double v : expected) {
-                    scale = Math.max(scale, Math.abs(v));
-                }
-                for (int i = 0; i < expected.length; i++) {
-                    assertTrue(Math.abs(actual[i] - expected[i]) <= Tolerances.VECTOR_ATOL
-                                    + Tolerances.VECTOR_RTOL * Math.max(Math.abs(expected[i]), scale * 1e-3),
-                            name + " gradient " + g.getKey() + "[" + i + "]: expected " + expected[i] + ", got "
-                                    + actual[i]);
-                }
+                // the regularizer's own path (closed form for MPGR and the norm) and autograd on perSample
+                checkGradient(name + " gradient " + g.getKey(), expected,
+                        Gradients.valueAndGradient(r, x).gradient().toDoubleArray());
+                checkGradient(name + " autograd gradient " + g.getKey(), expected,
+                        Gradients.autograd(r, x).gradient().toDoubleArray());
             }
+        }
+    }
+
+    private static void checkGradient(String what, double[] expected, double[] actual) {
+        double scale = 0;
+        for (double v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(actual[i] - expected[i]) <= Tolerances.VECTOR_ATOL
+                            + Tolerances.VECTOR_RTOL * Math.max(Math.abs(expected[i]), scale * 1e-3),
+                    what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
         }
     }
 
