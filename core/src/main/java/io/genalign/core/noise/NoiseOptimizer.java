@@ -11,6 +11,7 @@ import io.genalign.core.gaussianity.GaussianityStats;
 import io.genalign.core.gaussianity.InputChecks;
 import io.genalign.core.gaussianity.Mpgr;
 import io.genalign.core.gaussianity.PermutationMode;
+import io.genalign.core.gaussianity.Gradients;
 import io.genalign.core.gaussianity.Regularizer;
 import io.genalign.core.gaussianity.WhiteNoiseProjection;
 import io.genalign.core.model.Condition;
@@ -178,17 +179,12 @@ public final class NoiseOptimizer implements AutoCloseable {
     private record RegularizerValue(double[] values, NDArray gradient) {}
 
     private RegularizerValue regularizerAt(NDManager sm) {
-        NDArray zr = z.duplicate();
-        zr.attach(sm);
-        zr.setRequiresGradient(true);
-        double[] values;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray per = regularizer.perSample(zr);
-            values = values(per);
-            gc.backward(per.sum());
-        }
-        // the gradient tensor is a fresh handle in sm and nothing writes to it again: no copy needed
-        return new RegularizerValue(values, zr.getGradient());
+        // the regularizer's own value + gradient (closed form for MPGR and the norm, autograd otherwise); z is not
+        // modified and the gradient lands in z's manager, so it moves to the step's
+        Gradients.ValueAndGradient vg = regularizer.valueAndGradient(z);
+        NDArray g = vg.gradient();
+        g.attach(sm);
+        return new RegularizerValue(vg.perSample(), g);
     }
 
     /**
@@ -210,8 +206,8 @@ public final class NoiseOptimizer implements AutoCloseable {
             if (regularizer != null) {
                 RegularizerValue rv = regularizerAt(sm);
                 if (allFinite(rv.values()) && !isFinite(rv.gradient())) {
-                    // a finite value with a non-finite gradient: PRNO does this sporadically and a second
-                    // evaluation (with new permutations) is finite (docs/regularizers.md, "Known issue"); retry once
+                    // a finite value with a non-finite gradient: PRNO used to do this (freed autograd scalars, fixed;
+                    // docs/regularizers.md); kept as a safety net for any regularizer: retry once
                     regularizerRetries++;
                     rv = regularizerAt(sm);
                 }
