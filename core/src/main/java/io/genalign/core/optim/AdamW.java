@@ -3,10 +3,7 @@ package io.genalign.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
-import ai.djl.util.Pair;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,7 +29,7 @@ import java.util.List;
  * gradient, in the block's order; the gradients are zeroed afterwards) and {@link #step(List, List, double)} for
  * plain arrays (e.g. the latents of noise alignment).
  */
-public final class AdamW {
+public final class AdamW extends InPlaceOptimizer {
     public static final float BETA1 = 0.9f;
     public static final float BETA2 = 0.999f;
     public static final float EPS = 1e-8f;
@@ -45,7 +42,6 @@ public final class AdamW {
         STEP_SIZE
     }
 
-    private final NDManager manager;
     private final double weightDecay;
     private final double beta1;
     private final double beta2;
@@ -63,11 +59,11 @@ public final class AdamW {
     /** AdamW with every setting given; its state lives in {@code manager}. */
     public AdamW(NDManager manager, double weightDecay, double beta1, double beta2, double eps,
                  BiasCorrection correction) {
+        super(manager);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)) {
             throw new IllegalArgumentException("AdamW needs 0 <= beta < 1, eps >= 0 and weight decay >= 0, got beta1 "
                     + beta1 + ", beta2 " + beta2 + ", eps " + eps + ", weight decay " + weightDecay);
         }
-        this.manager = manager;
         this.weightDecay = weightDecay;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -90,44 +86,8 @@ public final class AdamW {
         return updates;
     }
 
-    /** One update of the parameters that have a gradient, with learning rate {@code lr}; zeroes the gradients. */
-    public void step(ParameterList params, float lr) {
-        List<NDArray> weights = new ArrayList<>();
-        for (Pair<String, Parameter> p : params) {
-            NDArray w = p.getValue().getArray();
-            if (w.hasGradient()) {
-                weights.add(w);
-            }
-        }
-        if (weights.isEmpty()) {
-            return;
-        }
-        try (NDManager sub = manager.newSubManager()) {
-            List<NDArray> grads = new ArrayList<>(weights.size());
-            for (NDArray w : weights) {
-                grads.add(Scoped.in(sub, w.getGradient()));
-            }
-            update(sub, weights, grads, lr);
-            for (NDArray g : grads) {
-                g.subi(g);
-            }
-        }
-    }
-
-    /**
-     * One update of the arrays {@code weights} in place (slot i is the i-th array on every call) with the gradients
-     * {@code grads} (left unchanged) and learning rate {@code lr}.
-     */
-    public void step(List<NDArray> weights, List<NDArray> grads, double lr) {
-        if (weights.size() != grads.size()) {
-            throw new IllegalArgumentException(weights.size() + " arrays but " + grads.size() + " gradients");
-        }
-        try (NDManager sub = manager.newSubManager()) {
-            update(sub, weights, grads, lr);
-        }
-    }
-
-    private void update(NDManager sub, List<NDArray> weights, List<NDArray> grads, double lr) {
+    @Override
+    protected void update(NDManager sub, List<NDArray> weights, List<NDArray> grads, double lr) {
         if (m == null) {
             m = new NDList();
             v = new NDList();

@@ -3,10 +3,7 @@ package io.genalign.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
-import ai.djl.util.Pair;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,52 +17,18 @@ import java.util.List;
  * arrays. The momentum buffers live in the manager given at construction; the temporaries in a sub-manager closed
  * within the step.
  */
-public final class SgdNesterov {
-    private final NDManager manager;
+public final class SgdNesterov extends InPlaceOptimizer {
     private final double momentum;
     private NDList buffers;
 
     /** Nesterov SGD with momentum μ = {@code momentum}; its buffers live in {@code manager}. */
     public SgdNesterov(NDManager manager, double momentum) {
-        this.manager = manager;
+        super(manager);
         this.momentum = momentum;
     }
 
-    /** One update with learning rate {@code lr}; zeroes the gradients afterwards. */
-    public void step(ParameterList params, float lr) {
-        List<NDArray> weights = new ArrayList<>();
-        for (Pair<String, Parameter> p : params) {
-            NDArray w = p.getValue().getArray();
-            if (w.hasGradient()) {
-                weights.add(w);
-            }
-        }
-        if (weights.isEmpty()) {
-            return;
-        }
-        try (NDManager sub = manager.newSubManager()) {
-            List<NDArray> grads = new ArrayList<>(weights.size());
-            for (NDArray w : weights) {
-                grads.add(Scoped.in(sub, w.getGradient()));
-            }
-            update(sub, weights, grads, lr);
-            for (NDArray g : grads) {
-                g.subi(g);
-            }
-        }
-    }
-
-    /** One update of {@code weights} in place with {@code grads} (left unchanged); slot i is the i-th array. */
-    public void step(List<NDArray> weights, List<NDArray> grads, double lr) {
-        if (weights.size() != grads.size()) {
-            throw new IllegalArgumentException(weights.size() + " arrays but " + grads.size() + " gradients");
-        }
-        try (NDManager sub = manager.newSubManager()) {
-            update(sub, weights, grads, lr);
-        }
-    }
-
-    private void update(NDManager sub, List<NDArray> weights, List<NDArray> grads, double lr) {
+    @Override
+    protected void update(NDManager sub, List<NDArray> weights, List<NDArray> grads, double lr) {
         if (buffers == null) {
             buffers = new NDList();
             for (NDArray w : weights) {
