@@ -24,6 +24,7 @@ import io.genalign.core.linalg.SymmetricEigen;
  * with S = 100 shuffles. The clamps are Gaussian concentration tail bounds made flat inside the typical region,
  * so the value there is 4 ln 2 (2 ln 2 per term) and the gradient is zero, as with {@code torch.clamp}.
  * The permutations come from a seeded RNG, fresh on every call. Cost O(D·k·(1 + S)).
+ * {@link #valueAndGradient(NDArray)} is a host-side closed form with the same permutations (no autograd).
  */
 public final class Prno implements Regularizer {
     /** DNO's chunk size k (4^subsample with subsample = 1). */
@@ -173,6 +174,104 @@ public final class Prno implements Regularizer {
         return all;
     }
 
+    /**
+     * The eigenpair of largest |λ| of the symmetric matrix {@code a} (finite, not modified), chosen exactly as
+     * {@link #spectralNorm(NDArray)} chooses it from {@link SymmetricEigen#of(double[][])}: the same cyclic Jacobi
+     * sweeps, rotations and stopping rule, so the same bits, but in the caller's scratch matrices {@code w} and
+     * {@code q} without allocation, validation or sorting (SymmetricEigen costs several microseconds per 4×4, which
+     * dominated the closed form at D = 784). Writes the unit eigenvector into {@code v}; returns the eigenvalue.
+     */
+    static double topEigenpair(double[][] a, double[][] w, double[][] q, double[] v) {
+        int n = a.length;
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double x = 0.5 * (a[i][j] + a[j][i]);
+                w[i][j] = x;
+                q[i][j] = i == j ? 1.0 : 0.0;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                total += w[i][j] * w[i][j];
+            }
+        }
+        double tol = SymmetricEigen.RELATIVE_TOLERANCE;
+        for (int sweep = 0; sweep < SymmetricEigen.MAX_SWEEPS; sweep++) {
+            double off = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    if (i != j) {
+                        off += w[i][j] * w[i][j];
+                    }
+                }
+            }
+            if (off <= tol * tol * total || off == 0.0) {
+                break;
+            }
+            for (int p = 0; p < n - 1; p++) {
+                for (int r = p + 1; r < n; r++) {
+                    rotate(w, q, p, r);
+                }
+            }
+        }
+        // SymmetricEigen sorts the diagonal ascending with a stable sort (Double.compare): its first value is the
+        // first smallest diagonal entry, its last value the last largest one
+        int lo = 0;
+        int hi = 0;
+        for (int i = 1; i < n; i++) {
+            if (Double.compare(w[i][i], w[lo][lo]) < 0) {
+                lo = i;
+            }
+            if (Double.compare(w[i][i], w[hi][hi]) >= 0) {
+                hi = i;
+            }
+        }
+        int top = Math.abs(w[lo][lo]) > Math.abs(w[hi][hi]) ? lo : hi;
+        for (int i = 0; i < n; i++) {
+            v[i] = q[i][top];
+        }
+        return w[top][top];
+    }
+
+    /** SymmetricEigen's rotation, operation for operation: zeroes m[p][r] by m := Jᵀ m J, v := v J. */
+    private static void rotate(double[][] m, double[][] v, int p, int r) {
+        double apq = m[p][r];
+        if (apq == 0.0) {
+            return;
+        }
+        double app = m[p][p];
+        double aqq = m[r][r];
+        double tau = (aqq - app) / (2.0 * apq);
+        double t = (tau >= 0 ? 1.0 : -1.0) / (Math.abs(tau) + Math.sqrt(1.0 + tau * tau));
+        if (Double.isInfinite(tau)) {
+            t = 0.0;
+        }
+        double c = 1.0 / Math.sqrt(1.0 + t * t);
+        double s = t * c;
+        int n = m.length;
+        for (int k = 0; k < n; k++) {
+            double mkp = m[k][p];
+            double mkq = m[k][r];
+            m[k][p] = c * mkp - s * mkq;
+            m[k][r] = s * mkp + c * mkq;
+        }
+        for (int k = 0; k < n; k++) {
+            double mpk = m[p][k];
+            double mqk = m[r][k];
+            m[p][k] = c * mpk - s * mqk;
+            m[r][k] = s * mpk + c * mqk;
+        }
+        m[p][r] = 0.0;
+        m[r][p] = 0.0;
+        for (int k = 0; k < n; k++) {
+            double vkp = v[k][p];
+            double vkq = v[k][r];
+            v[k][p] = c * vkp - s * vkq;
+            v[k][r] = s * vkp + c * vkq;
+        }
+    }
+
     /** One term's value and gradient on the host, with scratch space reused across terms. */
     private static final class Term {
         private final int k;
@@ -182,6 +281,8 @@ public final class Prno implements Regularizer {
         private final double[] sigma;
         private final double[][] a;
         private final double[] v;
+        private final double[][] w;
+        private final double[][] q;
 
         Term(int k, int m) {
             this.k = k;
@@ -191,6 +292,8 @@ public final class Prno implements Regularizer {
             this.sigma = new double[k * k];
             this.a = new double[k][k];
             this.v = new double[k];
+            this.w = new double[k][k];
+            this.q = new double[k][k];
         }
 
         /**
@@ -237,14 +340,7 @@ public final class Prno implements Regularizer {
             double m1 = Math.sqrt(m1sq);
             double raw1 = m1 * m1 * (-(double) m / (2.0 * k));
             double logP1 = Math.min(raw1, -LN2);
-            SymmetricEigen e = SymmetricEigen.of(a);
-            double[] lam = e.values();
-            double[][] vecs = e.vectors();
-            int top = Math.abs(lam[0]) > Math.abs(lam[k - 1]) ? 0 : k - 1;
-            double sign = lam[top] >= 0 ? 1.0 : -1.0;
-            for (int i = 0; i < k; i++) {
-                v[i] = vecs[i][top];
-            }
+            double sign = topEigenpair(a, w, q, v) >= 0 ? 1.0 : -1.0;
             double vav = 0;
             for (int i = 0; i < k; i++) {
                 double ai = 0;

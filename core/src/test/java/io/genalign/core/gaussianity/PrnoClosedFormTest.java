@@ -160,6 +160,42 @@ class PrnoClosedFormTest extends GenalignTestBase {
     }
 
     /**
+     * The allocation-free top eigenpair is bit for bit the pair that {@code spectralNorm} takes from SymmetricEigen
+     * (largest |λ|, ties to the last largest diagonal entry), including degenerate and diagonal matrices.
+     */
+    @Test
+    void topEigenpairIsSymmetricEigensBitForBit() {
+        Random r = new Random(SEED);
+        for (int c = 0; c < 3000; c++) {
+            int n = 1 + c % 5;
+            double[][] a = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double x = switch (c % 7) {
+                        case 0 -> i == j ? 0.5 : 0.0; // a multiple eigenvalue
+                        case 1 -> i == j ? (i % 2 == 0 ? 1.0 : -1.0) : 0.0; // |λ| tie between signs
+                        case 2 -> 0.0; // the zero matrix
+                        default -> r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3);
+                    };
+                    a[i][j] = x;
+                    a[j][i] = x;
+                }
+            }
+            io.genalign.core.linalg.SymmetricEigen e = io.genalign.core.linalg.SymmetricEigen.of(a);
+            double[] lam = e.values();
+            double[][] vecs = e.vectors();
+            int top = Math.abs(lam[0]) > Math.abs(lam[n - 1]) ? 0 : n - 1;
+            double[] v = new double[n];
+            double got = Prno.topEigenpair(a, new double[n][n], new double[n][n], v);
+            assertEquals(Double.doubleToRawLongBits(lam[top]), Double.doubleToRawLongBits(got), "case " + c);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Double.doubleToRawLongBits(vecs[i][top]), Double.doubleToRawLongBits(v[i]),
+                        "case " + c + " vector " + i);
+            }
+        }
+    }
+
+    /**
      * The tie rule the closed form copies: DJL's {@code minimum} (torch.minimum) against a constant passes half the
      * gradient at equality, all of it below, none above.
      */

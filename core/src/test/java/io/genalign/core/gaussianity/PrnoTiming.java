@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  *   ./mvnw -B -ntp -o -q -pl core test -Dtest=PrnoTiming -Dsurefire.failIfNoSpecifiedTests=false \
  *       -Dgenalign.prnoTiming=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.offline=true
  * </pre>
- * Default PRNO (k = 4, 100 shuffles), float32 batches, medians of interleaved repeated calls after a warm-up.
+ * Default PRNO (k = 4, 100 shuffles), float32 batches, medians of interleaved repeated calls after a
+ * warm-up pass over every configuration.
  */
 class PrnoTiming extends GenalignTestBase {
     @Test
@@ -26,14 +27,16 @@ class PrnoTiming extends GenalignTestBase {
         assumeTrue(Boolean.getBoolean("genalign.prnoTiming"), "timing only with -Dgenalign.prnoTiming=true");
         System.out.println("PRNO timing: torch threads " + System.getProperty("ai.djl.pytorch.num_threads", "default")
                 + ", load " + loadavg());
-        for (double mean : new double[] {0.0, 0.5}) {
-            run(4, 784, mean, 40);
-            run(1, 65_536, mean, 15);
+        for (boolean warmUp : new boolean[] {true, false}) {
+            for (double mean : new double[] {0.0, 0.5}) {
+                run(4, 784, mean, warmUp ? 20 : 60, warmUp);
+                run(1, 65_536, mean, warmUp ? 3 : 21, warmUp);
+            }
         }
         System.out.println("PRNO timing: load after " + loadavg());
     }
 
-    private void run(int b, int d, double mean, int reps) {
+    private void run(int b, int d, double mean, int reps, boolean warmUp) {
         Random r = new Random(SEED);
         float[] v = new float[b * d];
         for (int i = 0; i < v.length; i++) {
@@ -42,27 +45,37 @@ class PrnoTiming extends GenalignTestBase {
         NDArray batch = manager.create(v, new Shape(b, d));
         Prno closed = Prno.builder().build();
         Prno auto = Prno.builder().build();
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         long[] tc = new long[reps];
         long[] ta = new long[reps];
-        for (int i = -5; i < reps; i++) {
+        long[] cc = new long[reps];
+        long[] ca = new long[reps];
+        for (int i = 0; i < reps; i++) {
             try (NDManager sub = manager.newSubManager()) {
                 NDArray x = batch.duplicate();
                 x.attach(sub);
+                long c0 = cpu.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 closed.valueAndGradient(x).gradient().toType(DataType.FLOAT32, false);
                 long t1 = System.nanoTime();
+                long c1 = cpu.getCurrentThreadCpuTime();
                 Gradients.autograd(auto, x).gradient().toType(DataType.FLOAT32, false);
                 long t2 = System.nanoTime();
-                if (i >= 0) {
-                    tc[i] = t1 - t0;
-                    ta[i] = t2 - t1;
-                }
+                long c2 = cpu.getCurrentThreadCpuTime();
+                tc[i] = t1 - t0;
+                ta[i] = t2 - t1;
+                cc[i] = c1 - c0;
+                ca[i] = c2 - c1;
             }
+        }
+        if (warmUp) {
+            return;
         }
         double mc = median(tc);
         double ma = median(ta);
-        System.out.printf("PRNO timing: B=%d D=%d mean %.1f: closed form %.3f ms, autograd %.3f ms, ratio %.1fx "
-                + "(%d reps)%n", b, d, mean, mc, ma, ma / mc, reps);
+        System.out.printf("PRNO timing: B=%d D=%d mean %.1f: closed form %.3f ms, autograd %.3f ms, ratio %.1fx; "
+                + "thread CPU %.3f ms vs %.3f ms, ratio %.1fx (%d reps)%n", b, d, mean, mc, ma, ma / mc, median(cc),
+                median(ca), median(ca) / median(cc), reps);
     }
 
     private static double median(long[] t) {
