@@ -54,9 +54,9 @@ public final class AlignBench {
         md.append("The regularizer share is measured inside `NoiseOptimizer` (its own regularizer call, as it is wired "
                 + "at the time of the run). The last two columns measure, on the same latents (4 seeds, the model's "
                 + "latent shape), the regularizer's own fastest path `Regularizer.valueAndGradient` (closed form for "
-                + "MPGR and the norm, autograd otherwise), median of 50 calls after 20 warm-up calls, and the share "
-                + "of a step it would take if the optimizer called it instead: that time / (the step time − the "
-                + "measured regularizer time + that time).\n\n");
+                + "MPGR, the norm and PRNO, autograd otherwise), median of 50 calls after 20 warm-up calls, and the "
+                + "share of a step it would take if the optimizer called it instead: that time / (the step time "
+                + "− the measured regularizer time + that time).\n\n");
         md.append("| regularizer | median s / run (100 steps x 4 seeds) | min | regularizer share of a step | "
                 + "recording share | target < 10 s | share < 10% | `valueAndGradient` ms / call | share with it |"
                 + "\n|---|---|---|---|---|---|---|---|---|\n");

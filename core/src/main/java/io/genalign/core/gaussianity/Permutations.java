@@ -70,21 +70,35 @@ final class Permutations {
         int[] row = new int[d];
         long[] wide = new long[d];
         for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < d; i++) {
-                row[i] = i;
-            }
-            for (int i = d - 1; i > 0; i--) {
-                int j = nextInt(i + 1);
-                int t = row[i];
-                row[i] = row[j];
-                row[j] = t;
-            }
+            shuffle(row);
             for (int i = 0; i < d; i++) {
                 wide[i] = row[i];
             }
             all.put(wide);
         }
         return manager.create(buf, new Shape(rows, d), DataType.INT64);
+    }
+
+    /**
+     * One permutation of 0..row.length-1 written into {@code row}: exactly the next row that {@link #draw(NDManager,
+     * int, int)} would give (the same numbers in the same order), for host-side users such as PRNO's closed form.
+     */
+    synchronized void next(int[] row) {
+        shuffle(row);
+    }
+
+    /** Fisher–Yates from the identity, consuming the generator exactly as one row of {@link #draw} does. */
+    private void shuffle(int[] row) {
+        int d = row.length;
+        for (int i = 0; i < d; i++) {
+            row[i] = i;
+        }
+        for (int i = d - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = row[i];
+            row[i] = row[j];
+            row[j] = t;
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static io.genalign.core.gaussianity.Flat.num;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.genalign.core.linalg.SymmetricEigen;
 
@@ -23,6 +24,7 @@ import io.genalign.core.linalg.SymmetricEigen;
  * with S = 100 shuffles. The clamps are Gaussian concentration tail bounds made flat inside the typical region,
  * so the value there is 4 ln 2 (2 ln 2 per term) and the gradient is zero, as with {@code torch.clamp}.
  * The permutations come from a seeded RNG, fresh on every call. Cost O(D·k·(1 + S)).
+ * {@link #valueAndGradient(NDArray)} is a host-side closed form with the same permutations (no autograd).
  */
 public final class Prno implements Regularizer {
     /** DNO's chunk size k (4^subsample with subsample = 1). */
@@ -84,6 +86,335 @@ public final class Prno implements Regularizer {
             shuffledSum = shuffledSum == null ? part : shuffledSum.add(part);
         }
         return value.add(shuffledSum.div(num(x, shuffles)));
+    }
+
+    /**
+     * Closed form of {@link Regularizer#valueAndGradient(NDArray)}, no autograd: the batch is copied to the host once,
+     * every term is evaluated in float64 on the host (moments, the 4×4 eigenproblem, the clamps) together with its
+     * exact gradient, and the gradient is written back once in the batch's type and manager. The shuffles are the same
+     * permutations, drawn in the same order, as one {@link #perSample(NDArray)} call would draw (one per shuffle,
+     * shared by all samples), so the two paths agree to rounding.
+     *
+     * <p>Per term, with Z (m×k) the used entries in the term's order: d(−log p1)/dZ_t = f1·μ̂/k and d(−log p2)/dZ_t =
+     * f2·(d/√(1 + M2))·s·(v·Z_t)·v (v the unit eigenvector of the eigenvalue of largest magnitude, s its sign), where
+     * f = 1 below the clamp, 0 above it and ½ at exact equality (the backward pass of {@code torch.minimum} against a
+     * constant); the {@code maximum(·, 0)} in d needs no factor since the gradient is proportional to d. A shuffled
+     * term's gradient is scattered back through its permutation; the dropped D mod k entries get 0. One difference
+     * from autograd: at μ̂ = 0 exactly (where p1 is clamped) this gives 0 where autograd's sqrt backward gives NaN.
+     */
+    @Override
+    public Gradients.ValueAndGradient valueAndGradient(NDArray batch) {
+        InputChecks.requireShapeAndType(batch, "latents");
+        Shape shape = batch.getShape();
+        int b = Math.toIntExact(shape.get(0));
+        int d = Math.toIntExact(shape.size() / b);
+        boolean f64 = batch.getDataType() == DataType.FLOAT64;
+        double[] x = host(batch, f64, Math.multiplyExact(b, d));
+        // the cheap check on the host copy; the full check names the problem (same message as perSample)
+        double maxAbs = maxAbsOrNaN(x, b, d);
+        if (Double.isNaN(maxAbs)) {
+            InputChecks.requireLatentBatch(batch, "latents");
+            return Gradients.autograd(this, batch);
+        }
+        requireRows(d);
+        if (maxAbs > Math.sqrt(Double.MAX_VALUE / 4 / d)) {
+            // ZᵀZ could overflow float64: the generic path, before any permutation is drawn, so the draws stay the same
+            return Gradients.autograd(this, batch);
+        }
+        int m = d / k;
+        double[] grad = new double[x.length];
+        double[] values = new double[b];
+        Term term = new Term(k, m);
+        for (int i = 0; i < b; i++) {
+            values[i] = term.eval(x, i * d, null, grad, 1.0);
+        }
+        if (shuffles > 0) {
+            double[] shuffledSum = new double[b];
+            int[] perm = new int[d];
+            double w = 1.0 / shuffles;
+            for (int s = 0; s < shuffles; s++) {
+                permutations.next(perm);
+                for (int i = 0; i < b; i++) {
+                    shuffledSum[i] += term.eval(x, i * d, perm, grad, w);
+                }
+            }
+            for (int i = 0; i < b; i++) {
+                values[i] += shuffledSum[i] / shuffles;
+            }
+        }
+        NDArray g = FastPaths.create(batch.getManager(), grad, shape, batch.getDataType());
+        return new Gradients.ValueAndGradient(values, g);
+    }
+
+    private static double[] host(NDArray batch, boolean f64, int size) {
+        if (f64) {
+            return batch.toDoubleArray();
+        }
+        float[] f = batch.toFloatArray();
+        double[] out = new double[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+
+    /** The largest |x|, or NaN when a value is not finite or a sample is all zeros (the full check then names it). */
+    private static double maxAbsOrNaN(double[] x, int b, int d) {
+        double all = 0;
+        for (int i = 0; i < b; i++) {
+            double max = 0;
+            for (int j = i * d, end = j + d; j < end; j++) {
+                max = Math.max(max, Math.abs(x[j])); // NaN propagates, Inf is caught below
+            }
+            if (!(max > 0) || max == Double.POSITIVE_INFINITY) {
+                return Double.NaN;
+            }
+            all = Math.max(all, max);
+        }
+        return all;
+    }
+
+    /**
+     * The eigenpair of largest |λ| of the symmetric matrix {@code a} (finite, not modified), chosen exactly as
+     * {@link #spectralNorm(NDArray)} chooses it from {@link SymmetricEigen#of(double[][])}: the same cyclic Jacobi
+     * sweeps, rotations and stopping rule, so the same bits, but in the caller's scratch matrices {@code w} and
+     * {@code q} without allocation, validation or sorting (SymmetricEigen costs several microseconds per 4×4, which
+     * dominated the closed form at D = 784). Writes the unit eigenvector into {@code v}; returns the eigenvalue.
+     */
+    static double topEigenpair(double[][] a, double[][] w, double[][] q, double[] v) {
+        int n = a.length;
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double x = 0.5 * (a[i][j] + a[j][i]);
+                w[i][j] = x;
+                q[i][j] = i == j ? 1.0 : 0.0;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                total += w[i][j] * w[i][j];
+            }
+        }
+        double tol = SymmetricEigen.RELATIVE_TOLERANCE;
+        for (int sweep = 0; sweep < SymmetricEigen.MAX_SWEEPS; sweep++) {
+            double off = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    if (i != j) {
+                        off += w[i][j] * w[i][j];
+                    }
+                }
+            }
+            if (off <= tol * tol * total || off == 0.0) {
+                break;
+            }
+            for (int p = 0; p < n - 1; p++) {
+                for (int r = p + 1; r < n; r++) {
+                    rotate(w, q, p, r);
+                }
+            }
+        }
+        // SymmetricEigen sorts the diagonal ascending with a stable sort (Double.compare): its first value is the
+        // first smallest diagonal entry, its last value the last largest one
+        int lo = 0;
+        int hi = 0;
+        for (int i = 1; i < n; i++) {
+            if (Double.compare(w[i][i], w[lo][lo]) < 0) {
+                lo = i;
+            }
+            if (Double.compare(w[i][i], w[hi][hi]) >= 0) {
+                hi = i;
+            }
+        }
+        int top = Math.abs(w[lo][lo]) > Math.abs(w[hi][hi]) ? lo : hi;
+        for (int i = 0; i < n; i++) {
+            v[i] = q[i][top];
+        }
+        return w[top][top];
+    }
+
+    /** SymmetricEigen's rotation, operation for operation: zeroes m[p][r] by m := Jᵀ m J, v := v J. */
+    private static void rotate(double[][] m, double[][] v, int p, int r) {
+        double apq = m[p][r];
+        if (apq == 0.0) {
+            return;
+        }
+        double app = m[p][p];
+        double aqq = m[r][r];
+        double tau = (aqq - app) / (2.0 * apq);
+        double t = (tau >= 0 ? 1.0 : -1.0) / (Math.abs(tau) + Math.sqrt(1.0 + tau * tau));
+        if (Double.isInfinite(tau)) {
+            t = 0.0;
+        }
+        double c = 1.0 / Math.sqrt(1.0 + t * t);
+        double s = t * c;
+        int n = m.length;
+        for (int k = 0; k < n; k++) {
+            double mkp = m[k][p];
+            double mkq = m[k][r];
+            m[k][p] = c * mkp - s * mkq;
+            m[k][r] = s * mkp + c * mkq;
+        }
+        for (int k = 0; k < n; k++) {
+            double mpk = m[p][k];
+            double mqk = m[r][k];
+            m[p][k] = c * mpk - s * mqk;
+            m[r][k] = s * mpk + c * mqk;
+        }
+        m[p][r] = 0.0;
+        m[r][p] = 0.0;
+        for (int k = 0; k < n; k++) {
+            double vkp = v[k][p];
+            double vkq = v[k][r];
+            v[k][p] = c * vkp - s * vkq;
+            v[k][r] = s * vkp + c * vkq;
+        }
+    }
+
+    /** One term's value and gradient on the host, with scratch space reused across terms. */
+    private static final class Term {
+        private final int k;
+        private final int m;
+        private final double[] z;
+        private final double[] mu;
+        private final double[] sigma;
+        private final double[][] a;
+        private final double[] v;
+        private final double[][] w;
+        private final double[][] q;
+
+        Term(int k, int m) {
+            this.k = k;
+            this.m = m;
+            this.z = new double[m * k];
+            this.mu = new double[k];
+            this.sigma = new double[k * k];
+            this.a = new double[k][k];
+            this.v = new double[k];
+            this.w = new double[k][k];
+            this.q = new double[k][k];
+        }
+
+        /**
+         * term(Z) for the sample at {@code x[off .. off + D)} taken in the order {@code perm} (natural order when
+         * null); adds {@code weight}·d term / d x into {@code grad} at the same offset and returns the value.
+         */
+        double eval(double[] x, int off, int[] perm, double[] grad, double weight) {
+            int n = m * k;
+            if (perm == null) {
+                System.arraycopy(x, off, z, 0, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    z[i] = x[off + perm[i]];
+                }
+            }
+            java.util.Arrays.fill(mu, 0.0);
+            java.util.Arrays.fill(sigma, 0.0);
+            if (k == 4) {
+                moments4();
+            } else {
+                for (int t = 0; t < n; t += k) {
+                    for (int i = 0; i < k; i++) {
+                        double zi = z[t + i];
+                        mu[i] += zi;
+                        for (int j = 0; j <= i; j++) {
+                            sigma[i * k + j] += zi * z[t + j];
+                        }
+                    }
+                }
+            }
+            double m1sq = 0;
+            for (int i = 0; i < k; i++) {
+                mu[i] /= m;
+                m1sq += mu[i] * mu[i];
+            }
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double aij = sigma[i * k + j] / m - (i == j ? 1.0 : 0.0);
+                    a[i][j] = aij;
+                    a[j][i] = aij;
+                }
+            }
+            // the same expressions, in the same order, as parts(): M1 = sqrt(Σμ²), then M1² · (−m / 2k)
+            double m1 = Math.sqrt(m1sq);
+            double raw1 = m1 * m1 * (-(double) m / (2.0 * k));
+            double logP1 = Math.min(raw1, -LN2);
+            double sign = topEigenpair(a, w, q, v) >= 0 ? 1.0 : -1.0;
+            double vav = 0;
+            for (int i = 0; i < k; i++) {
+                double ai = 0;
+                for (int j = 0; j < k; j++) {
+                    ai += a[i][j] * v[j];
+                }
+                vav += ai * v[i];
+            }
+            double m2 = vav * sign;
+            double root = Math.sqrt(m2 + 1.0);
+            double dd = Math.max(root - (1.0 + Math.sqrt((double) k / m)), 0.0);
+            double raw2 = dd * dd * (-m / 2.0);
+            double logP2 = Math.min(raw2, -LN2);
+            // torch.minimum(x, c) passes the gradient below c, half of it at equality, none above
+            double f1 = raw1 < -LN2 ? 1.0 : raw1 == -LN2 ? 0.5 : 0.0;
+            double f2 = raw2 < -LN2 ? 1.0 : raw2 == -LN2 ? 0.5 : 0.0;
+            if (f1 != 0.0 || f2 != 0.0) {
+                double c1 = weight * f1 / k; // d(−log p1)/dZ_t = μ̂/k
+                double c2 = weight * f2 * dd * sign / root; // d(−log p2)/dZ_t = (d s/√(1+M2))(v·Z_t) v
+                for (int t = 0; t < n; t += k) {
+                    double vz = 0;
+                    for (int i = 0; i < k; i++) {
+                        vz += v[i] * z[t + i];
+                    }
+                    double c2vz = c2 * vz;
+                    for (int i = 0; i < k; i++) {
+                        double gi = c1 * mu[i] + c2vz * v[i];
+                        grad[off + (perm == null ? t + i : perm[t + i])] += gi;
+                    }
+                }
+            }
+            return -(logP1 + logP2);
+        }
+
+        /** The k = 4 moments, unrolled: row sums and the lower triangle of ZᵀZ. */
+        private void moments4() {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            double q00 = 0, q10 = 0, q11 = 0, q20 = 0, q21 = 0, q22 = 0, q30 = 0, q31 = 0, q32 = 0, q33 = 0;
+            double[] zz = z;
+            for (int t = 0, n = zz.length; t < n; t += 4) {
+                double a0 = zz[t];
+                double a1 = zz[t + 1];
+                double a2 = zz[t + 2];
+                double a3 = zz[t + 3];
+                s0 += a0;
+                s1 += a1;
+                s2 += a2;
+                s3 += a3;
+                q00 += a0 * a0;
+                q10 += a1 * a0;
+                q11 += a1 * a1;
+                q20 += a2 * a0;
+                q21 += a2 * a1;
+                q22 += a2 * a2;
+                q30 += a3 * a0;
+                q31 += a3 * a1;
+                q32 += a3 * a2;
+                q33 += a3 * a3;
+            }
+            mu[0] = s0;
+            mu[1] = s1;
+            mu[2] = s2;
+            mu[3] = s3;
+            sigma[0] = q00;
+            sigma[4] = q10;
+            sigma[5] = q11;
+            sigma[8] = q20;
+            sigma[9] = q21;
+            sigma[10] = q22;
+            sigma[12] = q30;
+            sigma[13] = q31;
+            sigma[14] = q32;
+            sigma[15] = q33;
+        }
     }
 
     /** The sequential term's parts per sample, without gradients (for reports and tests). */

@@ -17,7 +17,8 @@ import ai.djl.ndarray.NDArray;
  *   <li>{@link #valueAndGradient(NDArray)}: the per-sample values and their gradient in one call, without the
  *       caller's autograd. The default runs autograd on {@link #perSample(NDArray)}; MPGR (orders within {1, 2})
  *       and ReNO's norm override it with a closed-form gradient computed by a few large tensor ops (no autograd
- *       graph, no per-op scalars), which the contract suite checks against autograd and finite differences.</li>
+ *       graph, no per-op scalars), and PRNO with a closed form evaluated on the host in float64 (one copy in, one
+ *       gradient array out), which the contract suite checks against autograd and finite differences.</li>
  * </ul>
  *
  * <p>Bad input (NaN or Inf, an empty sample, an all-zero sample, a non-float type, a missing batch axis)

@@ -91,6 +91,8 @@ class GaussianityVectorsTest extends GenalignTestBase {
         Prno.Terms pt = seq.sequentialTerms(x);
         close(pr.get("value").asDouble(), one(seq.perSample(x)), name + " prno.value");
         close(pr.get("value").asDouble(), pt.value()[0], name + " prno.value (terms)");
+        close(pr.get("value").asDouble(), seq.valueAndGradient(x).perSample()[0],
+                name + " prno.value (closed-form valueAndGradient)");
         close(pr.get("M1").asDouble(), pt.m1()[0], name + " prno.M1");
         close(pr.get("M2").asDouble(), pt.m2()[0], name + " prno.M2");
         close(pr.get("log_p1").asDouble(), pt.logP1()[0], name + " prno.log_p1");
