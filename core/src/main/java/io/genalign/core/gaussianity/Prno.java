@@ -176,45 +176,14 @@ public final class Prno implements Regularizer {
 
     /**
      * The eigenpair of largest |λ| of the symmetric matrix {@code a} (finite, not modified), chosen exactly as
-     * {@link #spectralNorm(NDArray)} chooses it from {@link SymmetricEigen#of(double[][])}: the same cyclic Jacobi
-     * sweeps, rotations and stopping rule, so the same bits, but in the caller's scratch matrices {@code w} and
+     * {@link #spectralNorm(NDArray)} chooses it from {@link SymmetricEigen#of(double[][])}: the same iteration
+     * ({@link SymmetricEigen#diagonalise}), so the same bits, but in the caller's scratch matrices {@code w} and
      * {@code q} without allocation, validation or sorting (SymmetricEigen costs several microseconds per 4×4, which
      * dominated the closed form at D = 784). Writes the unit eigenvector into {@code v}; returns the eigenvalue.
      */
     static double topEigenpair(double[][] a, double[][] w, double[][] q, double[] v) {
         int n = a.length;
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double x = 0.5 * (a[i][j] + a[j][i]);
-                w[i][j] = x;
-                q[i][j] = i == j ? 1.0 : 0.0;
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                total += w[i][j] * w[i][j];
-            }
-        }
-        double tol = SymmetricEigen.RELATIVE_TOLERANCE;
-        for (int sweep = 0; sweep < SymmetricEigen.MAX_SWEEPS; sweep++) {
-            double off = 0;
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    if (i != j) {
-                        off += w[i][j] * w[i][j];
-                    }
-                }
-            }
-            if (off <= tol * tol * total || off == 0.0) {
-                break;
-            }
-            for (int p = 0; p < n - 1; p++) {
-                for (int r = p + 1; r < n; r++) {
-                    rotate(w, q, p, r);
-                }
-            }
-        }
+        SymmetricEigen.diagonalise(a, w, q);
         // SymmetricEigen sorts the diagonal ascending with a stable sort (Double.compare): its first value is the
         // first smallest diagonal entry, its last value the last largest one
         int lo = 0;
@@ -232,44 +201,6 @@ public final class Prno implements Regularizer {
             v[i] = q[i][top];
         }
         return w[top][top];
-    }
-
-    /** SymmetricEigen's rotation, operation for operation: zeroes m[p][r] by m := Jᵀ m J, v := v J. */
-    private static void rotate(double[][] m, double[][] v, int p, int r) {
-        double apq = m[p][r];
-        if (apq == 0.0) {
-            return;
-        }
-        double app = m[p][p];
-        double aqq = m[r][r];
-        double tau = (aqq - app) / (2.0 * apq);
-        double t = (tau >= 0 ? 1.0 : -1.0) / (Math.abs(tau) + Math.sqrt(1.0 + tau * tau));
-        if (Double.isInfinite(tau)) {
-            t = 0.0;
-        }
-        double c = 1.0 / Math.sqrt(1.0 + t * t);
-        double s = t * c;
-        int n = m.length;
-        for (int k = 0; k < n; k++) {
-            double mkp = m[k][p];
-            double mkq = m[k][r];
-            m[k][p] = c * mkp - s * mkq;
-            m[k][r] = s * mkp + c * mkq;
-        }
-        for (int k = 0; k < n; k++) {
-            double mpk = m[p][k];
-            double mqk = m[r][k];
-            m[p][k] = c * mpk - s * mqk;
-            m[r][k] = s * mpk + c * mqk;
-        }
-        m[p][r] = 0.0;
-        m[r][p] = 0.0;
-        for (int k = 0; k < n; k++) {
-            double vkp = v[k][p];
-            double vkq = v[k][r];
-            v[k][p] = c * vkp - s * vkq;
-            v[k][r] = s * vkp + c * vkq;
-        }
     }
 
     /** One term's value and gradient on the host, with scratch space reused across terms. */

@@ -36,24 +36,8 @@ public final class SymmetricEigen {
     public static SymmetricEigen of(double[][] a) {
         int n = requireSquareFinite(a, "matrix");
         double[][] m = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                m[i][j] = 0.5 * (a[i][j] + a[j][i]);
-            }
-        }
-        double[][] v = identity(n);
-        double total = frobeniusSq(m);
-        for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            double off = offDiagonalSq(m);
-            if (off <= RELATIVE_TOLERANCE * RELATIVE_TOLERANCE * total || off == 0.0) {
-                break;
-            }
-            for (int p = 0; p < n - 1; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    rotate(m, v, p, q);
-                }
-            }
-        }
+        double[][] v = new double[n][n];
+        diagonalise(a, m, v);
         // sort ascending
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -70,6 +54,35 @@ public final class SymmetricEigen {
             }
         }
         return new SymmetricEigen(values, vectors);
+    }
+
+    /**
+     * The Jacobi iteration itself, without allocating (for hot loops over many small matrices): writes
+     * {@code (A + A^T)/2} into {@code m} and rotates it to diagonal form in place, accumulating the rotations in
+     * {@code v} (set to the identity first), so that {@code A = v diag(m) v^T}; the diagonal is not sorted. No input
+     * checks: {@code a}, {@code m} and {@code v} are n x n and {@code a} is finite. {@link #of} is this plus
+     * checks and an ascending (stable) sort.
+     */
+    public static void diagonalise(double[][] a, double[][] m, double[][] v) {
+        int n = a.length;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                m[i][j] = 0.5 * (a[i][j] + a[j][i]);
+                v[i][j] = i == j ? 1.0 : 0.0;
+            }
+        }
+        double total = frobeniusSq(m);
+        for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+            double off = offDiagonalSq(m);
+            if (off <= RELATIVE_TOLERANCE * RELATIVE_TOLERANCE * total || off == 0.0) {
+                break;
+            }
+            for (int p = 0; p < n - 1; p++) {
+                for (int q = p + 1; q < n; q++) {
+                    rotate(m, v, p, q);
+                }
+            }
+        }
     }
 
     /** Zeroes m[p][q] by the rotation J (J_pp = J_qq = c, J_pq = s, J_qp = -s): m := J^T m J, v := v J. */
@@ -216,14 +229,6 @@ public final class SymmetricEigen {
             }
         }
         return out;
-    }
-
-    private static double[][] identity(int n) {
-        double[][] v = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            v[i][i] = 1.0;
-        }
-        return v;
     }
 
     private static double frobeniusSq(double[][] m) {
