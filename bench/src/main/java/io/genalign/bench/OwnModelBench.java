@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
@@ -397,23 +396,14 @@ public final class OwnModelBench {
                 NDArray h = Direct.forward(d.aes, images.stopGradient());
                 adam.step(List.of(z), List.of(g), lr); // z in place, the moments in keep
                 // what a user reads back each step: the target, held-out and regularizer values
-                target = toDoubles(score);
-                held = toDoubles(h);
-                regV = toDoubles(per);
+                target = Tensors.toDoubles(score);
+                held = Tensors.toDoubles(h);
+                regV = Tensors.toDoubles(per);
             }
         }
 
         String finals() {
             return "clip " + fmt(target) + ", aesthetic " + fmt(held) + ", mpgr " + fmt(regV);
-        }
-
-        private static double[] toDoubles(NDArray a) {
-            float[] f = a.toFloatArray();
-            double[] out = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                out[i] = f[i];
-            }
-            return out;
         }
 
         @Override

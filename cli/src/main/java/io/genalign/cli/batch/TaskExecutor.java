@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.genalign.api.Models;
 import io.genalign.cli.BatchRefine;
@@ -275,7 +274,7 @@ public final class TaskExecutor implements AutoCloseable {
         NDArray z = latents(m, g.latentShape(), 1, t.seed());
         NDArray x = g.generate(z, c).stopGradient();
         Scores sc = score(s, x, c);
-        GaussianityStats gs = GaussianityStats.of(doubles(z));
+        GaussianityStats gs = GaussianityStats.of(Tensors.toDoubles(z));
         return new Outcome(x, null, sc, sc, gs, gs, 0, "SAMPLED");
     }
 
@@ -284,8 +283,8 @@ public final class TaskExecutor implements AutoCloseable {
                 t.seed());
         Condition c = s.condition(t.prompt(), job.particles());
         return new Outcome(o.initialImages(), o.finalImages(), score(s, o.initialImages(), c),
-                score(s, o.finalImages(), c), GaussianityStats.of(doubles(o.initialLatents())),
-                GaussianityStats.of(doubles(o.finalLatents())), o.steps(), o.stop());
+                score(s, o.finalImages(), c), GaussianityStats.of(Tensors.toDoubles(o.initialLatents())),
+                GaussianityStats.of(Tensors.toDoubles(o.finalLatents())), o.steps(), o.stop());
     }
 
     /** Mean target (weighted sum) and held-out rewards of images, without gradient. */
@@ -302,16 +301,12 @@ public final class TaskExecutor implements AutoCloseable {
     }
 
     private static double mean(NDArray a) {
-        double[] v = doubles(a);
+        double[] v = Tensors.toDoubles(a);
         double sum = 0;
         for (double d : v) {
             sum += d;
         }
         return sum / v.length;
-    }
-
-    private static double[] doubles(NDArray a) {
-        return a.stopGradient().toType(DataType.FLOAT64, true).toDoubleArray();
     }
 
     @Override

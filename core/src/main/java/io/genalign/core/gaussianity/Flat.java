@@ -1,7 +1,6 @@
 package io.genalign.core.gaussianity;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import io.genalign.core.runtime.Tensors;
 
 /** Shared helpers: C-order flattening of a batch and scalars of the batch's own float type. */
@@ -37,15 +36,6 @@ final class Flat {
 
     /** Values of a small array as doubles. */
     static double[] doubles(NDArray a) {
-        if (a.getDataType() == DataType.FLOAT32) {
-            // one host copy, no float64 copy on the engine side; float → double is exact
-            float[] f = a.toFloatArray();
-            double[] d = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                d[i] = f[i];
-            }
-            return d;
-        }
-        return a.toType(DataType.FLOAT64, false).toDoubleArray();
+        return Tensors.toDoubles(a);
     }
 }

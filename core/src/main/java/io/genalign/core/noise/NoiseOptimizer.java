@@ -241,7 +241,7 @@ public final class NoiseOptimizer implements AutoCloseable {
                 g = g.add(options.regWeight() == 1.0 ? scaled : scaled.mul(num(g, options.regWeight())));
             }
             NDArray norm = perSeedNorm(g);
-            gradNorm = values(norm);
+            gradNorm = Tensors.toDoubles(norm);
             if (options.updateMode() == UpdateMode.PRECONDITIONED && allFinite(gradNorm)) {
                 long p0 = System.nanoTime();
                 g = precondition(g, norm);
@@ -301,7 +301,7 @@ public final class NoiseOptimizer implements AutoCloseable {
                     boolean[] improved = track(ev);
                     double[] nan = new double[best.length];
                     Arrays.fill(nan, Double.NaN);
-                    double[] reg = regularizer == null ? new double[best.length] : values(regularizer.perSample(
+                    double[] reg = regularizer == null ? new double[best.length] : Tensors.toDoubles(regularizer.perSample(
                             z.duplicate()));
                     history.add(record(ev, reg, nan, improved));
                 }
@@ -393,7 +393,7 @@ public final class NoiseOptimizer implements AutoCloseable {
         ev.target = target;
         long e1 = System.nanoTime();
         for (Reward r : heldOut) {
-            ev.heldOut.put(r.name(), values(r.score(ev.images, condition)));
+            ev.heldOut.put(r.name(), Tensors.toDoubles(r.score(ev.images, condition)));
         }
         long e2 = System.nanoTime();
         ev.finite = allFinite(target) && (ev.gradient == null || isFinite(ev.gradient));
@@ -409,7 +409,7 @@ public final class NoiseOptimizer implements AutoCloseable {
         NDArray total = null;
         for (WeightedReward wr : targets) {
             NDArray s = wr.reward().score(images, condition);
-            double[] v = values(s);
+            double[] v = Tensors.toDoubles(s);
             ev.rewards.put(wr.reward().name(), v);
             for (int i = 0; i < v.length; i++) {
                 target[i] += wr.weight() * v[i];
@@ -535,7 +535,7 @@ public final class NoiseOptimizer implements AutoCloseable {
 
     private static double[][] rows(NDArray batch) {
         long b = batch.getShape().get(0);
-        double[] all = values(batch);
+        double[] all = Tensors.toDoubles(batch);
         int d = (int) (all.length / b);
         double[][] out = new double[(int) b][];
         for (int i = 0; i < b; i++) {
@@ -570,19 +570,6 @@ public final class NoiseOptimizer implements AutoCloseable {
     private static NDArray tiny(NDArray like) {
         return like.getManager().create(like.getDataType() == DataType.FLOAT64 ? 1e-300 : 1e-30f)
                 .toType(like.getDataType(), false);
-    }
-
-    /** The values of {@code a} as doubles: one host copy (float32 → double is exact). */
-    private static double[] values(NDArray a) {
-        if (a.getDataType() == DataType.FLOAT32) {
-            float[] f = a.toFloatArray();
-            double[] d = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                d[i] = f[i];
-            }
-            return d;
-        }
-        return a.toType(DataType.FLOAT64, false).toDoubleArray();
     }
 
     private static boolean allFinite(double[] v) {

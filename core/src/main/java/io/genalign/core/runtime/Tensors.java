@@ -20,6 +20,28 @@ public final class Tensors {
         return like.getDataType() == DataType.FLOAT64 ? m.create(value) : m.create((float) value);
     }
 
+    /**
+     * The values of {@code a} as Java doubles, with one host copy: float32 is widened on the host (exact), float64
+     * read as is, any other type converted to float64 in a temporary that is freed at once. {@code a} is not
+     * changed, and no autograd graph is recorded.
+     */
+    public static double[] toDoubles(NDArray a) {
+        if (a.getDataType() == DataType.FLOAT32) {
+            float[] f = a.toFloatArray();
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            return d;
+        }
+        if (a.getDataType() == DataType.FLOAT64) {
+            return a.toDoubleArray();
+        }
+        try (NDArray d = a.stopGradient().toType(DataType.FLOAT64, true)) {
+            return d.toDoubleArray();
+        }
+    }
+
     /** True for FLOAT32 and FLOAT64, the two types genalign's math accepts. */
     public static boolean isSupportedFloat(DataType type) {
         return type == DataType.FLOAT32 || type == DataType.FLOAT64;
