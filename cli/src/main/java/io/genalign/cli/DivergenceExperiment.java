@@ -3,13 +3,13 @@ package io.genalign.cli;
 import ai.djl.ndarray.NDManager;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
-import io.genalign.core.preference.Divergence;
 import io.genalign.core.preference.PreferenceJudge;
 import io.genalign.core.preference.PreferencePairs;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.runtime.Tensors;
 import io.genalign.report.DivergenceReport;
 import io.genalign.zoo.RealBank;
+import io.genalign.zoo.preference.DivergenceConfig;
 import io.genalign.zoo.Zoo;
 import io.genalign.zoo.ZooClassifier;
 import io.genalign.zoo.ZooDiffusion;
@@ -88,30 +88,14 @@ public final class DivergenceExperiment implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** One configuration: the divergence and beta_out. */
-    record Config(String name, Divergence divergence, double betaOut) {
-        static Config parse(String s) {
-            String[] parts = s.split("@", 2);
-            double bo = DpoOptions.DEFAULT_BETA_OUT;
-            if (parts.length == 2) {
-                try {
-                    bo = Double.parseDouble(parts[1]);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("bad beta_out in configuration '" + s + "'");
-                }
-            }
-            return new Config(s, Divergence.parse(parts[0]), bo);
-        }
-    }
-
     @Override
     public Integer call() throws IOException {
         if (seeds < 1 || steps < 1) {
             throw new IllegalArgumentException("--seeds and --steps must be >= 1");
         }
-        List<Config> cfgs = new ArrayList<>();
+        List<DivergenceConfig> cfgs = new ArrayList<>();
         for (String c : configs) {
-            cfgs.add(Config.parse(c));
+            cfgs.add(DivergenceConfig.parse(c));
         }
         RunFolder folder = RunFolder.create(out, overwrite);
         Provenance prov = Provenance.start("experiment divergences", spec.commandLine().getParseResult().originalArgs());
@@ -149,7 +133,7 @@ public final class DivergenceExperiment implements Callable<Integer> {
                     baseFigures.put("per_class_fid", e.perClassFid());
                 }
                 o.println("base: " + baseFigures);
-                for (Config c : cfgs) {
+                for (DivergenceConfig c : cfgs) {
                     Map<String, List<Double>> cell = new LinkedHashMap<>();
                     for (String k : DivergenceReport.MEASURES) {
                         cell.put(k, new ArrayList<>());

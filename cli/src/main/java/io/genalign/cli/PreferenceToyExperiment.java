@@ -2,6 +2,7 @@ package io.genalign.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import io.genalign.zoo.preference.DivergenceConfig;
 import io.genalign.cli.support.Provenance;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.preference.GradientField;
@@ -126,7 +127,7 @@ public final class PreferenceToyExperiment implements Callable<Integer> {
         try {
             try (NDManager m = Tensors.newManager()) {
                 for (String c : configs) {
-                    PreferenceToy.Config cfg = PreferenceToy.Config.parse(c);
+                    DivergenceConfig cfg = DivergenceConfig.parse(c);
                     fields.add(GradientField.grid(m, cfg.divergence(), cfg.betaOut(), -4, 4, grid));
                 }
             }

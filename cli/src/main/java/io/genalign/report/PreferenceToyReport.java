@@ -2,6 +2,7 @@ package io.genalign.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.genalign.zoo.preference.DivergenceConfig;
 import io.genalign.cli.support.AtomicFiles;
 import io.genalign.cli.support.RunFolder;
 import io.genalign.core.preference.GradientField;
@@ -196,7 +197,7 @@ public final class PreferenceToyReport {
         Map<String, List<Double>> res = new LinkedHashMap<>();
         List<String> rklRows = new ArrayList<>();
         for (String c : out.options().configs()) {
-            if (PreferenceToy.Config.parse(c).divergence().kind()
+            if (DivergenceConfig.parse(c).divergence().kind()
                     == io.genalign.core.preference.DivergenceKind.REVERSE_KL) {
                 rklRows.add(c);
             } else {
@@ -251,7 +252,7 @@ public final class PreferenceToyReport {
             double[] e = meanSd(eff.get(row));
             chart.addSeries(row, new double[] {r[0]}, new double[] {e[0]},
                     new double[] {Double.isNaN(e[1]) ? 0 : e[1]});
-            if (!row.equals("reference") && PreferenceToy.Config.parse(row).divergence().kind()
+            if (!row.equals("reference") && DivergenceConfig.parse(row).divergence().kind()
                     == io.genalign.core.preference.DivergenceKind.REVERSE_KL) {
                 rkl.add(new double[] {r[0], e[0]});
             }

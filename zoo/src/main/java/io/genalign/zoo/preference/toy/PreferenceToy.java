@@ -10,12 +10,12 @@ import ai.djl.training.ParameterStore;
 import io.genalign.core.model.Condition;
 import io.genalign.core.optim.AdamW;
 import io.genalign.core.optim.GradientClipping;
-import io.genalign.core.preference.Divergence;
 import io.genalign.core.preference.PreferencePairs;
 import io.genalign.core.runtime.Tensors;
 import io.genalign.zoo.diffusion.Diffusion;
 import io.genalign.zoo.diffusion.NoiseSchedule;
 import io.genalign.zoo.preference.DiffusionDpoTrainer;
+import io.genalign.zoo.preference.DivergenceConfig;
 import io.genalign.zoo.preference.DpoOptions;
 import io.genalign.zoo.preference.EpsilonModel;
 import java.io.IOException;
@@ -54,22 +54,6 @@ public final class PreferenceToy {
     public static final List<String> CONFIGS = List.of("reverse-kl", "forward-kl", "js", "js@2", "alpha:0.3",
             "alpha:0.5", "alpha:0.7", "reverse-kl@0.5", "reverse-kl@2", "reverse-kl@4");
 
-    /** One configuration: DIVERGENCE[@BETA_OUT]. */
-    public record Config(String name, Divergence divergence, double betaOut) {
-        public static Config parse(String s) {
-            String[] parts = s.trim().split("@", 2);
-            double bo = DpoOptions.DEFAULT_BETA_OUT;
-            if (parts.length == 2) {
-                try {
-                    bo = Double.parseDouble(parts[1]);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("bad beta_out in configuration '" + s + "'");
-                }
-            }
-            return new Config(s.trim(), Divergence.parse(parts[0]), bo);
-        }
-    }
-
     /**
      * The toy's settings.
      *
@@ -92,7 +76,7 @@ public final class PreferenceToy {
             seeds = List.copyOf(seeds);
             configs = List.copyOf(configs);
             for (String c : configs) {
-                Config.parse(c);
+                DivergenceConfig.parse(c);
             }
         }
 
@@ -163,7 +147,7 @@ public final class PreferenceToy {
     /** Runs the toy; {@code log} gets one line per stage. */
     public static Outcome run(Options o, Consumer<String> log) throws IOException {
         long t0 = System.nanoTime();
-        List<Config> configs = o.configs().stream().map(Config::parse).toList();
+        List<DivergenceConfig> configs = o.configs().stream().map(DivergenceConfig::parse).toList();
         RingMixture mix = o.mixture();
         NoiseSchedule schedule = o.schedule();
         List<SeedResult> results = new ArrayList<>();
@@ -196,7 +180,7 @@ public final class PreferenceToy {
                                 + "off-mode %.3f; pairs: winners %.3f, losers %.3f", seed, refStats.meanReward(),
                         refStats.surviving(), refStats.offMode(), pairRewards[0], pairRewards[1]));
                 List<Run> runs = new ArrayList<>();
-                for (Config c : configs) {
+                for (DivergenceConfig c : configs) {
                     long r0 = System.nanoTime();
                     DpoOptions opts = DpoOptions.builder().setDivergence(c.divergence()).optBetaDpo(o.betaDpo())
                             .optBetaOut(c.betaOut()).optLearningRate(o.dpoLr()).optWeightDecay(o.weightDecay())

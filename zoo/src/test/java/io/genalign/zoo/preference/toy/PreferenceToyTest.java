@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.pytorch.jni.JniUtils;
+import io.genalign.zoo.preference.DivergenceConfig;
 import io.genalign.core.runtime.EngineBootstrap;
 import io.genalign.core.testing.GenalignTestBase;
 import java.util.List;
@@ -96,7 +97,7 @@ class PreferenceToyTest extends GenalignTestBase {
     void badOptionsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> tiny(List.of("hellinger")));
         assertThrows(IllegalArgumentException.class, () -> tiny(List.of()));
-        assertThrows(IllegalArgumentException.class, () -> PreferenceToy.Config.parse("js@x"));
-        assertEquals(2.0, PreferenceToy.Config.parse("js@2").betaOut(), 0.0);
+        assertThrows(IllegalArgumentException.class, () -> DivergenceConfig.parse("js@x"));
+        assertEquals(2.0, DivergenceConfig.parse("js@2").betaOut(), 0.0);
     }
 }
