@@ -91,6 +91,10 @@ public final class ZooCommand implements Runnable {
         @Option(names = "--steps", description = "Override the number of steps (default: the shipped model's).")
         Integer steps;
 
+        @Option(names = "--lr", paramLabel = "RATE", description = "Override Adam's learning rate (default: the "
+                + "shipped model's), e.g. a lower rate to train a model further with --init-from.")
+        Float lr;
+
         @Option(names = "--overwrite", description = "Start the work folder again if it holds work made with other "
                 + "options or a checkpoint beyond --steps (only a folder genalign made is ever emptied).")
         boolean overwrite;
@@ -138,6 +142,9 @@ public final class ZooCommand implements Runnable {
                     throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
                 }
                 o = o.withSteps(steps).withCheckpointEvery(Math.min(o.checkpointEvery(), steps));
+            }
+            if (lr != null) {
+                o = o.withLearningRate(lr);
             }
             ZooTrainer.InitialWeights init = initFrom == null ? null : initialWeights(model, initFrom, dir);
             FashionMnist fm = FashionMnist.load(data);

@@ -370,6 +370,14 @@ class ReliabilityCliTest extends GenalignTestBase {
             oneLine(r);
         }
         assertEquals(3, Files.size(weights), "the work folder's file is untouched");
+        for (String lr : new String[] {"0", "-1e-3", "NaN", "Infinity"}) {
+            GaussianityCommandTest.Run r = run("zoo", "train", "classifier-b", "--steps", "1", "--work",
+                    tmp.resolve("lr").toString(), "--data", data.toString(), "--lr", lr);
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("--lr must be a positive finite number"), r.err());
+            oneLine(r);
+            assertFalse(Files.exists(tmp.resolve("lr")), "a refused --lr creates no work folder");
+        }
     }
 
     /** A Fashion-MNIST folder of 16 blank training and test images (labels 0..9 cycling). */

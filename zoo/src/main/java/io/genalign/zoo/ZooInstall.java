@@ -140,6 +140,9 @@ public final class ZooInstall {
         if (opts.get("steps").asInt() != TrainOptions.defaults(model).steps()) {
             c.append(" --steps ").append(opts.get("steps").asInt());
         }
+        if ((float) opts.get("learningRate").asDouble() != TrainOptions.defaults(model).learningRate()) {
+            c.append(" --lr ").append((float) opts.get("learningRate").asDouble());
+        }
         return c.toString();
     }
 

@@ -37,6 +37,14 @@ public record TrainOptions(int steps, int batchSize, float learningRate, float b
         return new TrainOptions(s, batchSize, learningRate, beta1, seed, trainFrom, trainTo, checkpointEvery);
     }
 
+    /** These options with Adam's learning rate {@code lr} (e.g. a lower rate to train a model further). */
+    public TrainOptions withLearningRate(float lr) {
+        if (!(lr > 0f) || !Float.isFinite(lr)) {
+            throw new IllegalArgumentException("--lr must be a positive finite number, got " + lr);
+        }
+        return new TrainOptions(steps, batchSize, lr, beta1, seed, trainFrom, trainTo, checkpointEvery);
+    }
+
     public TrainOptions withCheckpointEvery(int c) {
         return new TrainOptions(steps, batchSize, learningRate, beta1, seed, trainFrom, trainTo, c);
     }
