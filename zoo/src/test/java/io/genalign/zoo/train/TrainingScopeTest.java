@@ -28,7 +28,7 @@ class TrainingScopeTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"classifier-a", "gan"})
+    @ValueSource(strings = {"classifier-a", "gan", "diffusion"})
     void stepsLeaveNoArraysBehind(String model) throws Exception {
         FashionMnist data = FashionMnist.load(IdxTest.fakeFashionMnist(Files.createDirectories(tmp.resolve("data")),
                 16, false));
