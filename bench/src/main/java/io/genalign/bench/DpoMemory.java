@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 
 /**
  * Resident memory over a long DPO run on the built-in diffusion model (issue 14, item 6): {@code genalign dpo}'s
@@ -107,14 +108,14 @@ public final class DpoMemory {
         double worst = Math.max(max / refMb - 1, 1 - min / refMb);
         boolean met = worst <= BOUND;
         StringBuilder md = new StringBuilder("# Resident memory over a long DPO run\n\n");
-        md.append(String.format(Locale.ROOT, "Written by `io.genalign.bench.DpoMemory` (`OMP_NUM_THREADS=1 nice bash "
-                + "bench/run-dpo-memory.sh %d %d %d %d %d`). The trainer of `genalign dpo` (`DiffusionDpoTrainer.train`, "
-                + "checkpoints every %d steps included) fine-tunes the built-in diffusion model for %d steps of %d "
+        md.append(String.format(Locale.ROOT, "Written by `io.genalign.bench.DpoMemory` (`%sOMP_NUM_THREADS=1 nice "
+                + "bash bench/run-dpo-memory.sh %d %d %d %d %d`; native allocator: %s). The trainer of `genalign dpo` "
+                + "(`DiffusionDpoTrainer.train`, checkpoints every %d steps included) fine-tunes the built-in diffusion model for %d steps of %d "
                 + "synthetic preference pairs (reverse KL, default options otherwise); the resident set (VmRSS of "
                 + "/proc/self/status) is read every %d steps. %d pairs per step instead of the default %d keeps the run "
                 + "short on this machine; the memory of a step's temporaries scales with the batch, a leak with the "
-                + "number of steps.%n%n", steps, pairsPerStep, every, warmup, checkpointEvery, checkpointEvery, steps,
-                pairsPerStep, every, pairsPerStep, DpoOptions.DEFAULT_PAIRS_PER_STEP));
+                + "number of steps.%n%n", mallocOverrides(), steps, pairsPerStep, every, warmup, checkpointEvery,
+                mallocSettings(), checkpointEvery, steps, pairsPerStep, every, pairsPerStep, DpoOptions.DEFAULT_PAIRS_PER_STEP));
         md.append(String.format(Locale.ROOT, "Machine: %d cores shared with other jobs, load average before `%s`, "
                 + "after `%s`. Java %s, DJL %s, PyTorch %s, OMP_NUM_THREADS=%s. The Java heap is fixed and touched "
                 + "at start-up (%d MB, -Xms = -Xmx, -XX:+AlwaysPreTouch), so its first use of fresh pages does not "
@@ -137,6 +138,27 @@ public final class DpoMemory {
                             100 * (mb / refMb - 1)), samples.get(i)[2] / 1024.0));
         }
         return md.toString();
+    }
+
+    /** The glibc allocator variables this run had, e.g. "MALLOC_MMAP_THRESHOLD_=131072", or "glibc defaults". */
+    static String mallocSettings() {
+        String s = mallocVariables();
+        return s.isEmpty() ? "glibc defaults" : s.trim();
+    }
+
+    /** "GENALIGN_MALLOC=glibc " when the run asked scripts/native-env.sh to leave glibc's defaults, else "". */
+    static String mallocOverrides() {
+        return "glibc".equals(System.getenv("GENALIGN_MALLOC")) ? "GENALIGN_MALLOC=glibc " : "";
+    }
+
+    private static String mallocVariables() {
+        StringBuilder b = new StringBuilder();
+        new TreeMap<>(System.getenv()).forEach((k, v) -> {
+            if (k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES")) {
+                b.append(k).append('=').append(v).append(' ');
+            }
+        });
+        return b.toString();
     }
 
     /** The JVM's committed non-heap memory (code cache, metaspace, …) in kB. */
