@@ -25,6 +25,10 @@ class DiffusionZooTest extends GenalignTestBase {
         }
         assertTrue(mf.sha256().containsKey("diffusion.params"));
         assertEquals(1, mf.sha256().size(), "only the EMA weights ship");
+        // issue 16's targets for the built-in DDPM, measured on 1,000 samples as the GAN's manifest
+        assertEquals(1000, ((Number) mf.quality().get("samples")).intValue());
+        assertTrue(((Number) mf.quality().get("classifier_b_share_of_requested_class")).doubleValue() >= 0.90);
+        assertTrue(((Number) mf.quality().get("fid_generated_vs_test")).doubleValue() <= 3.0);
     }
 
     @Test
