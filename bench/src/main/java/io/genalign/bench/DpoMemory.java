@@ -184,9 +184,9 @@ public final class DpoMemory {
         return s.isEmpty() ? "glibc defaults" : s.trim();
     }
 
-    /** "GENALIGN_MALLOC=glibc " when the run asked scripts/native-env.sh to leave glibc's defaults, else "". */
+    /** The glibc allocator variables of this run as they would prefix the command ("" when none). */
     static String mallocOverrides() {
-        return "glibc".equals(System.getenv("GENALIGN_MALLOC")) ? "GENALIGN_MALLOC=glibc " : "";
+        return mallocVariables();
     }
 
     private static String mallocVariables() {

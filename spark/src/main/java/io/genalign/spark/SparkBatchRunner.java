@@ -63,12 +63,6 @@ public final class SparkBatchRunner implements BatchRunner {
         c.setIfMissing("spark.eventLog.enabled", "false");
         c.setIfMissing("spark.ui.showConsoleProgress", "false");
         c.setIfMissing("spark.sql.shuffle.partitions", "4");
-        for (String v : new String[] {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}) {
-            String value = System.getenv(v); // scripts/native-env.sh: executors get the driver's allocator settings
-            if (value != null && !value.isBlank()) {
-                c.setIfMissing("spark.executorEnv." + v, value);
-            }
-        }
         if (isLocal(c.get("spark.master", "local"))) {
             org.apache.spark.util.Utils.setCustomHostname("127.0.0.1"); // no look-up of this machine's name
             c.set("spark.driver.bindAddress", "127.0.0.1");
