@@ -27,7 +27,8 @@ import javax.management.ObjectName;
  * set (VmRSS of /proc/self/status) sampled every EVERY steps. Verdict: after WARMUP steps every sample lies within
  * 5% of the sample at the end of the warm-up, i.e. the run does not grow. Writes {@code bench/results/dpo-memory.md}.
  *
- * <p>Run with {@code bash bench/run-dpo-memory.sh [STEPS] [PAIRS] [EVERY] [WARMUP]}.
+ * <p>Run with {@code bash bench/run-dpo-memory.sh [STEPS] [PAIRS] [EVERY] [WARMUP] [CHECKPOINT_EVERY] [OUT] [MODE]};
+ * MODE {@code trim} also reads the resident set after glibc returned its free pages (see {@link #trimmedRssKb}).
  */
 public final class DpoMemory {
     /** The largest allowed deviation from the post-warm-up resident set. */
@@ -128,13 +129,15 @@ public final class DpoMemory {
         double[] raw = deviation(samples, ref, 1);
         StringBuilder md = new StringBuilder("# Resident memory over a long DPO run\n\n");
         md.append(String.format(Locale.ROOT, "Written by `io.genalign.bench.DpoMemory` (`%sOMP_NUM_THREADS=1 nice "
-                + "bash bench/run-dpo-memory.sh %d %d %d %d %d bench/results/dpo-memory.md %s`; native allocator: %s). The trainer of `genalign dpo` "
-                + "(`DiffusionDpoTrainer.train`, checkpoints every %d steps included) fine-tunes the built-in diffusion model for %d steps of %d "
+                + "bash bench/run-dpo-memory.sh %d %d %d %d %d bench/results/dpo-memory.md %s`; native allocator: %s). "
+                + "The trainer of `genalign dpo` (`DiffusionDpoTrainer.train`, checkpoints every %d steps included) "
+                + "fine-tunes the built-in diffusion model for %d steps of %d "
                 + "synthetic preference pairs (reverse KL, default options otherwise); the resident set (VmRSS of "
                 + "/proc/self/status) is read every %d steps. %d pairs per step instead of the default %d keeps the run "
                 + "short on this machine; the memory of a step's temporaries scales with the batch, a leak with the "
-                + "number of steps.%n%n", mallocOverrides(), steps, pairsPerStep, every, warmup, checkpointEvery,
-                trim ? "trim" : "raw", mallocSettings(), checkpointEvery, steps, pairsPerStep, every, pairsPerStep, DpoOptions.DEFAULT_PAIRS_PER_STEP));
+                + "number of steps.%n%n", mallocVariables(), steps, pairsPerStep, every, warmup, checkpointEvery,
+                trim ? "trim" : "raw", mallocSettings(), checkpointEvery, steps, pairsPerStep, every, pairsPerStep,
+                DpoOptions.DEFAULT_PAIRS_PER_STEP));
         md.append(String.format(Locale.ROOT, "Machine: %d cores shared with other jobs, load average before `%s`, "
                 + "after `%s`. Java %s, DJL %s, PyTorch %s, OMP_NUM_THREADS=%s. The Java heap is fixed and touched "
                 + "at start-up (%d MB, -Xms = -Xmx, -XX:+AlwaysPreTouch), so its first use of fresh pages does not "
@@ -185,11 +188,7 @@ public final class DpoMemory {
     }
 
     /** The glibc allocator variables of this run as they would prefix the command ("" when none). */
-    static String mallocOverrides() {
-        return mallocVariables();
-    }
-
-    private static String mallocVariables() {
+    static String mallocVariables() {
         StringBuilder b = new StringBuilder();
         new TreeMap<>(System.getenv()).forEach((k, v) -> {
             if (k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES")) {
